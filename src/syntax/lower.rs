@@ -1,0 +1,1 @@
+//! Lowering: `Ast` to canonical `Expr`. (Being written.)

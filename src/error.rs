@@ -52,6 +52,8 @@ pub enum Error {
     /// A value that is not defined (`0^0`, `ln(0)`, `sqrt(-1)` as a real).
     #[error("{what} is not defined")]
     Undefined {
+        /// Where it was written, when it is literal in the input.
+        span: Option<Span>,
         /// The offending expression, in text form.
         what: String,
     },
@@ -85,8 +87,8 @@ impl Error {
     pub fn span(&self) -> Option<Span> {
         match self {
             Error::Parse { span, .. } | Error::UnknownFunction { span, .. } | Error::Arity { span, .. } => Some(*span),
-            Error::DivisionByZero { span } => *span,
-            Error::Undefined { .. } | Error::Limit { .. } | Error::Usage { .. } => None,
+            Error::DivisionByZero { span } | Error::Undefined { span, .. } => *span,
+            Error::Limit { .. } | Error::Usage { .. } => None,
         }
     }
 }

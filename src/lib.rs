@@ -1,11 +1,40 @@
 //! kobai (勾配, "gradient"): exact symbolic differentiation for learners of
 //! machine-learning mathematics.
+//!
+//! Text is parsed into an [`Ast`] that keeps what the user wrote, lowered to
+//! a canonical [`Expr`], and then expanded, simplified, differentiated and
+//! evaluated with exact rational arithmetic ([`Q`]).
+//!
+//! The tutorial's pipeline, `target = w1 × x1` with one data point
+//! (x1 = 2, target = 5):
+//!
+//! ```
+//! use kobai::{derivative, expand, parse_bindings, read, subs, Limits, Symbol};
+//! let limits = Limits::default();
+//! let square_error = read("((w1*x1)-target)^2")?;
+//! let data = parse_bindings("x1=2, target=5", &limits)?;
+//! let at_point = subs(&square_error, &data)?;
+//! assert_eq!(expand(&at_point, &limits)?.to_string(), "4*w1^2 - 20*w1 + 25");
+//! let gradient = derivative(&at_point, Symbol::new("w1"), 1, &limits)?;
+//! assert_eq!(gradient.to_string(), "8*w1 - 20");
+//! let at_best = parse_bindings("w1=5/2", &limits)?;
+//! assert!(subs(&gradient, &at_best)?.is_zero());
+//! # Ok::<(), kobai::Error>(())
+//! ```
 
 #![warn(missing_docs)]
 
+mod diff;
 mod error;
+mod expand;
+mod expr;
+mod poly;
+mod print;
+mod simplify;
+mod solve;
 mod limits;
 mod number;
+mod subs;
 mod symbol;
 mod syntax;
 
@@ -17,3 +46,14 @@ pub use syntax::ast::{Ast, AstKind, Bracket, MulStyle};
 pub use syntax::parse::{parse, parse_with};
 pub use syntax::span::Span;
 pub use syntax::KNOWN_FUNCTIONS;
+pub use expr::{Expr, Func, Node, term_order};
+pub use print::{latex, structural, text, unicode};
+pub use syntax::lower::{lower, read, read_with};
+pub use diff::{derivative, diff, gradient, hessian};
+pub use expand::expand;
+pub use subs::{Bindings, Evaluation, eval, parse_bindings, subs};
+pub use simplify::{simplify, tidy};
+pub use solve::linear::{
+    Affine, Definiteness, Family, Inconsistency, Inertia, LinearSolution, MatrixError, determinant, inertia, matrix_rank,
+    solve_linear,
+};

@@ -583,6 +583,12 @@ fn ratio_checked(n: i64, d: i64) -> Option<Ratio<i64>> {
     Some(Ratio::new(n, d))
 }
 
+impl Default for Q {
+    fn default() -> Q {
+        Q::zero()
+    }
+}
+
 impl From<i64> for Q {
     fn from(n: i64) -> Q {
         Q::new(n, 1)

@@ -107,3 +107,31 @@ impl fmt::Display for Ast {
         }
     }
 }
+
+impl Drop for Ast {
+    /// Drops the tree without recursion: a sum of a hundred thousand terms
+    /// is a left-deep chain that recursive dropping would overflow the stack on.
+    fn drop(&mut self) {
+        let mut pending: Vec<Ast> = Vec::new();
+        take_children(&mut self.kind, &mut pending);
+        while let Some(mut node) = pending.pop() {
+            take_children(&mut node.kind, &mut pending);
+        }
+    }
+}
+
+fn take_children(kind: &mut AstKind, into: &mut Vec<Ast>) {
+    let has_children = !matches!(kind, AstKind::Number { .. } | AstKind::Name(_));
+    if !has_children {
+        return;
+    }
+    match std::mem::replace(kind, AstKind::Name(String::new())) {
+        AstKind::Number { .. } | AstKind::Name(_) => {}
+        AstKind::Neg(a) | AstKind::Plus(a) | AstKind::Group(_, a) => into.push(*a),
+        AstKind::Add(a, b) | AstKind::Sub(a, b) | AstKind::Mul(a, b, _) | AstKind::Div(a, b) | AstKind::Pow(a, b) => {
+            into.push(*a);
+            into.push(*b);
+        }
+        AstKind::Call { args, .. } => into.extend(args),
+    }
+}

@@ -1,0 +1,284 @@
+//! Subcommands, their shared options, and output in the four formats.
+
+mod demo;
+mod diagnostics;
+mod diff;
+mod eval;
+mod output;
+mod rewrite;
+
+use std::io::Read;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use kobai::{Error, Expr, Limits, Symbol};
+
+pub use output::Output;
+
+/// kobai (勾配, "gradient"): exact symbolic differentiation for learners of
+/// machine-learning mathematics.
+#[derive(Parser)]
+#[command(name = "kobai", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Multiply out products and powers of sums: ((2*w1)-5)^2 → 4*w1^2 - 20*w1 + 25
+    Expand(Common),
+    /// Collect like terms and fold numbers exactly, keeping the shorter of the
+    /// canonical and expanded forms
+    Simplify(Common),
+    /// The partial derivative with respect to one variable
+    Diff(DiffArgs),
+    /// The gradient: one partial derivative per variable
+    Grad(MultiArgs),
+    /// The Hessian matrix of second partial derivatives
+    Hessian(MultiArgs),
+    /// Substitute values and evaluate exactly (decimals only when no exact
+    /// rational exists, marked ≈)
+    Eval(Common),
+    /// Walk the tutorial: target = w1 × x1 with x1 = 2, target = 5
+    Demo(DemoArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Plain text that kobai reads back.
+    Text,
+    /// Unicode: superscripts, −, ·.
+    Unicode,
+    /// LaTeX.
+    Latex,
+    /// JSON with the text, unicode and LaTeX forms.
+    Json,
+}
+
+/// Options every formula command takes.
+#[derive(Args)]
+pub struct Common {
+    /// The formula, or `-` to read it from standard input
+    #[arg(allow_hyphen_values = true)]
+    expr: String,
+    /// Values to substitute: `--at x1=2,target=5` (repeatable; values are formulas)
+    #[arg(long, value_name = "NAME=VALUE,...")]
+    at: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Also print how the input was read, fully parenthesized
+    #[arg(long)]
+    show_parse: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Flags that raise the limits protecting against explosive work.
+#[derive(Args)]
+struct LimitArgs {
+    /// Deepest nesting of brackets and operators accepted
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+    /// Most terms any one operation may produce
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_terms)]
+    max_terms: usize,
+    /// Largest power of a sum that expansion multiplies out
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_exponent)]
+    max_exponent: u64,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The variable to differentiate by
+    #[arg(long, value_name = "VAR")]
+    wrt: String,
+    /// How many times to differentiate
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    order: u32,
+}
+
+#[derive(Args)]
+struct MultiArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The variables, comma separated: `--wrt w0,w1`
+    #[arg(long, value_name = "VARS", value_delimiter = ',', required = true)]
+    wrt: Vec<String>,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// What a subcommand works on: the formula read from its argument, its
+/// source text for diagnostics, and the options.
+pub struct Input<'a> {
+    /// The formula as typed (for error carets).
+    pub source: String,
+    /// Where it came from: `argument` or `stdin`.
+    pub origin: &'static str,
+    /// The options.
+    pub common: &'a Common,
+    /// The limits in force.
+    pub limits: Limits,
+}
+
+/// The largest formula accepted on standard input or as an argument.
+const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
+impl<'a> Input<'a> {
+    fn read(common: &'a Common) -> Result<Input<'a>, Error> {
+        let limits = Limits::default()
+            .with_max_depth(common.limits.max_depth)
+            .with_max_terms(common.limits.max_terms)
+            .with_max_exponent(common.limits.max_exponent);
+        let (source, origin) = if common.expr == "-" {
+            let mut bytes = Vec::new();
+            let stdin = std::io::stdin();
+            let read = stdin.lock().take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes);
+            if let Err(e) = read {
+                return Err(Error::Usage { message: format!("cannot read standard input: {e}") });
+            }
+            if bytes.len() > MAX_INPUT_BYTES {
+                return Err(input_too_large());
+            }
+            let text = String::from_utf8(bytes).map_err(|e| Error::Usage {
+                message: format!("standard input is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+            })?;
+            (text.trim_end_matches(['\n', '\r']).to_string(), "stdin")
+        } else {
+            if common.expr.len() > MAX_INPUT_BYTES {
+                return Err(input_too_large());
+            }
+            (common.expr.clone(), "argument")
+        };
+        Ok(Input { source, origin, common, limits })
+    }
+
+    /// Parses and lowers the formula.
+    pub fn expr(&self) -> Result<Expr, Error> {
+        kobai::read_with(&self.source, &self.limits)
+    }
+
+    /// The `--at` bindings, all of them.
+    pub fn bindings(&self) -> Result<kobai::Bindings, Error> {
+        let mut all = Vec::new();
+        for text in &self.common.at {
+            all.extend(kobai::parse_bindings(text, &self.limits)?);
+        }
+        Ok(all)
+    }
+
+    /// The fully parenthesized reading, when `--show-parse` asked for it.
+    pub fn parse_reading(&self) -> Result<Option<String>, Error> {
+        if !self.common.show_parse {
+            return Ok(None);
+        }
+        Ok(Some(kobai::parse_with(&self.source, &self.limits)?.to_string()))
+    }
+}
+
+fn input_too_large() -> Error {
+    Error::Limit {
+        what: "input size",
+        limit: MAX_INPUT_BYTES as u64,
+        reached: "a longer input".to_string(),
+        flag: "a file of formulas split into smaller pieces",
+    }
+}
+
+/// Checks that every variable named in `--wrt` occurs in `e`, and that none
+/// is also given a value by `--at`; a typo should not silently give 0.
+pub fn variables(names: &[String], e: &Expr, bindings: &kobai::Bindings) -> Result<Vec<Symbol>, Error> {
+    let present = e.symbols();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim();
+        let s = Symbol::new(name);
+        if !present.contains(&s) {
+            let known: Vec<&str> = present.iter().map(|s| s.name()).collect();
+            let listing = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            return Err(Error::Usage {
+                message: format!("`{name}` does not occur in the formula (its variables: {listing})"),
+            });
+        }
+        if bindings.iter().any(|(b, _)| *b == s) {
+            return Err(Error::Usage { message: format!("`{name}` is both differentiated by and given a value with --at") });
+        }
+        if out.contains(&s) {
+            return Err(Error::Usage { message: format!("`{name}` is listed twice") });
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Checks that every `--at` variable occurs in `e`.
+pub fn check_bindings(bindings: &kobai::Bindings, e: &Expr) -> Result<(), Error> {
+    let present = e.symbols();
+    for (s, _) in bindings {
+        if !present.contains(s) {
+            return Err(Error::Usage { message: format!("--at gives a value to `{s}`, which does not occur in the formula") });
+        }
+    }
+    Ok(())
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let (common, result) = match &cli.command {
+        Command::Expand(c) => (Some(c), with_input(c, rewrite::expand)),
+        Command::Simplify(c) => (Some(c), with_input(c, rewrite::simplify)),
+        Command::Diff(a) => (Some(&a.common), with_input(&a.common, |i| diff::diff(i, &a.wrt, a.order))),
+        Command::Grad(a) => (Some(&a.common), with_input(&a.common, |i| diff::grad(i, &a.wrt))),
+        Command::Hessian(a) => (Some(&a.common), with_input(&a.common, |i| diff::hessian(i, &a.wrt))),
+        Command::Eval(c) => (Some(c), with_input(c, eval::eval)),
+        Command::Demo(_) => (None, demo::demo().map(|o| (o, String::new(), "demo")).map_err(|e| (e, String::new(), "demo"))),
+    };
+    let format = match &cli.command {
+        Command::Demo(d) => d.format,
+        _ => common.map_or(Format::Text, |c| c.format),
+    };
+    match result {
+        Ok((output, _, _)) => {
+            print!("{}", output.render(format));
+            0
+        }
+        Err((err, source, origin)) => {
+            if source.is_empty() && err.span().is_none() {
+                diagnostics::usage(&err.to_string());
+            } else {
+                diagnostics::report(&err, origin, &source);
+            }
+            2
+        }
+    }
+}
+
+type Outcome = Result<(Output, String, &'static str), (Error, String, &'static str)>;
+
+fn with_input<F>(common: &Common, run: F) -> Outcome
+where
+    F: FnOnce(&Input<'_>) -> Result<Output, Error>,
+{
+    let input = Input::read(common).map_err(|e| (e, String::new(), "argument"))?;
+    match run(&input) {
+        Ok(out) => Ok((out, input.source, input.origin)),
+        Err(e) => Err((e, input.source, input.origin)),
+    }
+}

@@ -1,0 +1,193 @@
+//! `expand`: full distribution of products and integer powers of sums.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::expr::{Expr, Node};
+use crate::limits::Limits;
+use crate::number::Q;
+
+/// Multiplies everything out: products of sums, positive integer powers of
+/// sums (multinomially), inside calls and exponents too. Negative and
+/// fractional powers of sums stay as factors, with their base expanded:
+/// `(x + 1)^-1` is not a polynomial.
+///
+/// ```
+/// let e = kobai::read("((2*w1)-5)^2").unwrap();
+/// let x = kobai::expand(&e, &kobai::Limits::default()).unwrap();
+/// assert_eq!(x.to_string(), "4*w1^2 - 20*w1 + 25");
+/// ```
+///
+/// Work that would produce more than `limits.max_terms` terms, or a power
+/// above `limits.max_exponent`, stops with [`Error::Limit`]:
+///
+/// ```
+/// let e = kobai::read("(a+b+c+d+e1)^200").unwrap();
+/// assert!(kobai::expand(&e, &kobai::Limits::default()).is_err());
+/// ```
+pub fn expand(e: &Expr, limits: &Limits) -> Result<Expr> {
+    Ok(expand_terms(e, limits)?.into_expr())
+}
+
+/// An expanded sum under construction: monic term to coefficient, the
+/// constant under the key `1`.
+#[derive(Clone)]
+struct Terms {
+    map: HashMap<Expr, Q>,
+}
+
+impl Terms {
+    fn single(coeff: Q, term: Expr) -> Terms {
+        let mut map = HashMap::new();
+        if !coeff.is_zero() {
+            map.insert(term, coeff);
+        }
+        Terms { map }
+    }
+
+    fn constant(q: Q) -> Terms {
+        Terms::single(q, Expr::one())
+    }
+
+    fn add_scaled(&mut self, other: Terms, scale: &Q) {
+        for (t, c) in other.map {
+            let c = c.mul(scale);
+            let slot = self.map.entry(t).or_default();
+            *slot = slot.add(&c);
+        }
+        self.map.retain(|_, c| !c.is_zero());
+    }
+
+    fn mul(&self, other: &Terms, limits: &Limits) -> Result<Terms> {
+        let mut map: HashMap<Expr, Q> = HashMap::with_capacity(self.map.len().max(other.map.len()));
+        for (ta, ca) in &self.map {
+            for (tb, cb) in &other.map {
+                let (k, t) = if ta.is_one() {
+                    (Q::one(), tb.clone())
+                } else if tb.is_one() {
+                    (Q::one(), ta.clone())
+                } else {
+                    Expr::mul(ta, tb).split_coeff()
+                };
+                let c = ca.mul(cb).mul(&k);
+                let slot = map.entry(t).or_default();
+                *slot = slot.add(&c);
+                if map.len() > limits.max_terms {
+                    return Err(too_many_terms(limits, map.len()));
+                }
+            }
+        }
+        map.retain(|_, c| !c.is_zero());
+        Ok(Terms { map })
+    }
+
+    fn pow(&self, k: u64, limits: &Limits) -> Result<Terms> {
+        if k > limits.max_exponent {
+            return Err(Error::Limit {
+                what: "exponent to expand",
+                limit: limits.max_exponent,
+                reached: format!("a power of {k}"),
+                flag: "--max-exponent",
+            });
+        }
+        // A sum of n terms to the k-th power has up to C(n+k-1, k) terms:
+        // refuse before computing rather than after.
+        let n = self.map.len() as u64;
+        let estimate = binomial_estimate(n + k - 1, k);
+        if estimate > limits.max_terms as u64 {
+            return Err(Error::Limit {
+                what: "number of terms",
+                limit: limits.max_terms as u64,
+                reached: format!("expanding a {n}-term sum to the power {k} gives up to {} terms", show_count(estimate)),
+                flag: "--max-terms",
+            });
+        }
+        let mut result = Terms::constant(Q::one());
+        let mut base = self.clone();
+        let mut e = k;
+        while e > 0 {
+            if e & 1 == 1 {
+                result = result.mul(&base, limits)?;
+            }
+            e >>= 1;
+            if e > 0 {
+                base = base.mul(&base, limits)?;
+            }
+        }
+        Ok(result)
+    }
+
+    fn into_expr(self) -> Expr {
+        let constant = self.map.get(&Expr::one()).cloned().unwrap_or_default();
+        Expr::weighted_sum(constant, self.map.into_iter().filter(|(t, _)| !t.is_one()))
+    }
+}
+
+fn too_many_terms(limits: &Limits, reached: usize) -> Error {
+    Error::Limit {
+        what: "number of terms",
+        limit: limits.max_terms as u64,
+        reached: format!("more than {reached} terms"),
+        flag: "--max-terms",
+    }
+}
+
+fn show_count(n: u64) -> String {
+    if n == u64::MAX { "more than 10^19".to_string() } else { n.to_string() }
+}
+
+/// `C(n, k)`, saturating at `u64::MAX`.
+fn binomial_estimate(n: u64, k: u64) -> u64 {
+    let k = k.min(n.saturating_sub(k));
+    let mut acc: u128 = 1;
+    for i in 0..k {
+        acc = acc * u128::from(n - i) / u128::from(i + 1);
+        if acc > u128::from(u64::MAX) {
+            return u64::MAX;
+        }
+    }
+    acc as u64
+}
+
+fn expand_terms(e: &Expr, limits: &Limits) -> Result<Terms> {
+    match e.node() {
+        Node::Num(q) => Ok(Terms::constant(q.clone())),
+        Node::Sym(_) => Ok(Terms::single(Q::one(), e.clone())),
+        Node::Sum { constant, terms } => {
+            let mut acc = Terms::constant(constant.clone());
+            for (t, c) in terms {
+                acc.add_scaled(expand_terms(t, limits)?, c);
+                if acc.map.len() > limits.max_terms {
+                    return Err(too_many_terms(limits, acc.map.len()));
+                }
+            }
+            Ok(acc)
+        }
+        Node::Product { coeff, factors } => {
+            let mut acc = Terms::constant(coeff.clone());
+            for (b, x) in factors {
+                acc = acc.mul(&expand_power(b, x, limits)?, limits)?;
+            }
+            Ok(acc)
+        }
+        Node::Pow(b, x) => expand_power(b, x, limits),
+        Node::Call(f, a) => {
+            let inner = expand(a, limits)?;
+            let (c, t) = Expr::call(*f, &inner).split_coeff();
+            Ok(Terms::single(c, t))
+        }
+    }
+}
+
+fn expand_power(base: &Expr, exp: &Expr, limits: &Limits) -> Result<Terms> {
+    let exp = expand(exp, limits)?;
+    let natural = exp.as_num().filter(|q| q.is_integer() && !q.is_negative()).and_then(Q::to_i64);
+    let inner = expand_terms(base, limits)?;
+    match natural {
+        Some(k) if inner.map.len() > 1 => inner.pow(k.unsigned_abs(), limits),
+        _ => {
+            let (c, t) = Expr::pow(&inner.into_expr(), &exp).split_coeff();
+            Ok(Terms::single(c, t))
+        }
+    }
+}

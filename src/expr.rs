@@ -1,0 +1,941 @@
+//! `Expr`: the canonical expression.
+//!
+//! Composite nodes are n-ary with coefficient maps, as in SymEngine: a sum is
+//! a constant plus a map from term to coefficient, a product a coefficient
+//! plus a map from base to exponent. The invariants (see
+//! [`Expr::is_canonical`]) are established only by the smart constructors
+//! [`Expr::sum`], [`Expr::product`], [`Expr::pow`] and [`Expr::call`], so
+//! `x + x` is `2*x` by construction and structural equality is mathematical
+//! equality for everything the constructors normalize.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::number::Q;
+use crate::symbol::Symbol;
+
+/// The functions an `Expr` can call. `sqrt` and `log(x, b)` exist only in
+/// the surface syntax: they lower to powers and quotients of `ln`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Func {
+    /// `exp(x)`, also written `e^x`.
+    Exp,
+    /// The natural logarithm `ln(x)`.
+    Ln,
+    /// `sin(x)`.
+    Sin,
+    /// `cos(x)`.
+    Cos,
+    /// `tan(x)`.
+    Tan,
+    /// `tanh(x)`.
+    Tanh,
+    /// The logistic function `sigmoid(x) = 1/(1 + exp(-x))`.
+    Sigmoid,
+    /// `abs(x)`.
+    Abs,
+    /// `sign(x)`: -1, 0 or 1; the derivative of `abs`.
+    Sign,
+}
+
+impl Func {
+    /// The name as printed and parsed.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Func::Sigmoid.name(), "sigmoid");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Ln => "ln",
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Tan => "tan",
+            Func::Tanh => "tanh",
+            Func::Sigmoid => "sigmoid",
+            Func::Abs => "abs",
+            Func::Sign => "sign",
+        }
+    }
+
+    /// The function with this (lower-case) name, if it is one of `Func`.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Func::from_name("tanh"), Some(kobai::Func::Tanh));
+    /// assert_eq!(kobai::Func::from_name("sqrt"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Func> {
+        Some(match name {
+            "exp" => Func::Exp,
+            "ln" => Func::Ln,
+            "sin" => Func::Sin,
+            "cos" => Func::Cos,
+            "tan" => Func::Tan,
+            "tanh" => Func::Tanh,
+            "sigmoid" => Func::Sigmoid,
+            "abs" => Func::Abs,
+            "sign" => Func::Sign,
+            _ => return None,
+        })
+    }
+}
+
+/// A canonical expression: immutable, shared, cheap to clone and compare.
+///
+/// ```
+/// use kobai::{Expr, read};
+/// let x = Expr::symbol("x");
+/// assert_eq!(Expr::add(&x, &x), read("2*x").unwrap());
+/// assert_eq!(read("x*x^2").unwrap(), read("x^3").unwrap());
+/// assert_eq!(read("x/x").unwrap(), Expr::one());
+/// ```
+#[derive(Clone)]
+pub struct Expr(Arc<Inner>);
+
+struct Inner {
+    node: Node,
+    hash: u64,
+}
+
+/// The node kinds of a canonical expression. Read them with
+/// [`Expr::node`]; build them only through `Expr`'s constructors.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// An exact rational.
+    Num(Q),
+    /// A variable.
+    Sym(Symbol),
+    /// `constant + Σ coeff·term`: terms sorted by [`term_order`], each term
+    /// neither a number, a sum, nor a product with a coefficient other than 1;
+    /// no coefficient is zero; at least one term, and not a lone term with
+    /// coefficient 1 and constant 0.
+    Sum {
+        /// The constant term.
+        constant: Q,
+        /// The other terms with their coefficients.
+        terms: Vec<(Expr, Q)>,
+    },
+    /// `coeff · Π base^exponent`: bases sorted by `Ord`, distinct, never a
+    /// number with an exponent that folds to a rational (`2^(1/2)` stays), never a product or a power (those are
+    /// flattened); no exponent is zero; the coefficient is not zero; not a lone
+    /// factor with coefficient 1.
+    Product {
+        /// The numeric coefficient.
+        coeff: Q,
+        /// `(base, exponent)` pairs.
+        factors: Vec<(Expr, Expr)>,
+    },
+    /// `base^exponent` standing alone (a one-factor product with coefficient 1).
+    Pow(Expr, Expr),
+    /// A function applied to one argument.
+    Call(Func, Expr),
+}
+
+/// The largest number of bits a numeric power is computed to by the
+/// constructors; larger powers (`10^10^10`) stay unevaluated, and `eval`
+/// refuses them with a limit error.
+pub const FOLD_POWER_BITS: u64 = 100_000;
+
+impl Expr {
+    fn from_node(node: Node) -> Expr {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        node.hash(&mut h);
+        let e = Expr(Arc::new(Inner { node, hash: h.finish() }));
+        debug_assert!(e.is_canonical(), "not canonical: {e:?}");
+        e
+    }
+
+    /// The node, to match on.
+    ///
+    /// ```
+    /// use kobai::{Expr, Node};
+    /// assert!(matches!(Expr::symbol("x").node(), Node::Sym(_)));
+    /// ```
+    pub fn node(&self) -> &Node {
+        &self.0.node
+    }
+
+    /// A number.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::num(kobai::Q::new(5, 2)).to_string(), "5/2");
+    /// ```
+    pub fn num(q: Q) -> Expr {
+        Expr::from_node(Node::Num(q))
+    }
+
+    /// An integer.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::int(-3).to_string(), "-3");
+    /// ```
+    pub fn int(n: i64) -> Expr {
+        Expr::num(Q::from(n))
+    }
+
+    /// Zero.
+    ///
+    /// ```
+    /// assert!(kobai::Expr::zero().is_zero());
+    /// ```
+    pub fn zero() -> Expr {
+        Expr::int(0)
+    }
+
+    /// One.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::one(), kobai::Expr::int(1));
+    /// ```
+    pub fn one() -> Expr {
+        Expr::int(1)
+    }
+
+    /// A variable by name.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::symbol("w1").to_string(), "w1");
+    /// ```
+    pub fn symbol(name: &str) -> Expr {
+        Expr::sym(Symbol::new(name))
+    }
+
+    /// A variable.
+    ///
+    /// ```
+    /// let s = kobai::Symbol::new("t");
+    /// assert_eq!(kobai::Expr::sym(s).to_string(), "t");
+    /// ```
+    pub fn sym(s: Symbol) -> Expr {
+        Expr::from_node(Node::Sym(s))
+    }
+
+    /// The number, if this is one.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::int(4).as_num(), Some(&kobai::Q::from(4)));
+    /// ```
+    pub fn as_num(&self) -> Option<&Q> {
+        match self.node() {
+            Node::Num(q) => Some(q),
+            _ => None,
+        }
+    }
+
+    /// The symbol, if this is one.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::symbol("x").as_sym(), Some(kobai::Symbol::new("x")));
+    /// ```
+    pub fn as_sym(&self) -> Option<Symbol> {
+        match self.node() {
+            Node::Sym(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// True for the number 0.
+    ///
+    /// ```
+    /// assert!(kobai::read("x - x").unwrap().is_zero());
+    /// ```
+    pub fn is_zero(&self) -> bool {
+        self.as_num().is_some_and(Q::is_zero)
+    }
+
+    /// True for the number 1.
+    ///
+    /// ```
+    /// assert!(kobai::read("x/x").unwrap().is_one());
+    /// ```
+    pub fn is_one(&self) -> bool {
+        self.as_num().is_some_and(Q::is_one)
+    }
+
+    /// `a + b`.
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// assert_eq!(Expr::add(&read("x").unwrap(), &Expr::int(1)).to_string(), "x + 1");
+    /// ```
+    pub fn add(a: &Expr, b: &Expr) -> Expr {
+        Expr::sum([a.clone(), b.clone()])
+    }
+
+    /// `a - b`.
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// let x = read("x").unwrap();
+    /// assert!(Expr::sub(&x, &x).is_zero());
+    /// ```
+    pub fn sub(a: &Expr, b: &Expr) -> Expr {
+        Expr::sum([a.clone(), Expr::neg(b)])
+    }
+
+    /// `-a`.
+    ///
+    /// ```
+    /// assert_eq!(kobai::Expr::neg(&kobai::read("x - 1").unwrap()).to_string(), "-x + 1");
+    /// ```
+    pub fn neg(a: &Expr) -> Expr {
+        Expr::scale(a, &Q::from(-1))
+    }
+
+    /// `q·a`.
+    ///
+    /// ```
+    /// use kobai::{Expr, Q, read};
+    /// assert_eq!(Expr::scale(&read("x + 1").unwrap(), &Q::from(2)).to_string(), "2*x + 2");
+    /// ```
+    pub fn scale(a: &Expr, q: &Q) -> Expr {
+        Expr::product([Expr::num(q.clone()), a.clone()])
+    }
+
+    /// `a · b`.
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// let x = read("x").unwrap();
+    /// assert_eq!(Expr::mul(&x, &x).to_string(), "x^2");
+    /// ```
+    pub fn mul(a: &Expr, b: &Expr) -> Expr {
+        Expr::product([a.clone(), b.clone()])
+    }
+
+    /// `a / b`, as `a · b^-1` (no check that `b` is not zero: a numeric zero
+    /// denominator stays an unevaluated `0^-1`, which evaluation refuses).
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// assert_eq!(Expr::div(&read("x").unwrap(), &Expr::int(2)).to_string(), "x/2");
+    /// ```
+    pub fn div(a: &Expr, b: &Expr) -> Expr {
+        Expr::product([a.clone(), Expr::pow(b, &Expr::int(-1))])
+    }
+
+    /// The canonical sum of `items`.
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// let s = Expr::sum([read("x").unwrap(), read("2*x").unwrap(), Expr::int(3)]);
+    /// assert_eq!(s.to_string(), "3*x + 3");
+    /// ```
+    pub fn sum<I: IntoIterator<Item = Expr>>(items: I) -> Expr {
+        let mut acc = SumBuilder::default();
+        for item in items {
+            acc.add_scaled(&item, &Q::one());
+        }
+        acc.build()
+    }
+
+    /// The canonical sum `constant + Σ coeff·term` from a list of weighted
+    /// terms (terms may be any expressions; they are normalized).
+    ///
+    /// ```
+    /// use kobai::{Expr, Q, read};
+    /// let s = Expr::weighted_sum(Q::from(25), [(read("w1").unwrap(), Q::from(-20))]);
+    /// assert_eq!(s.to_string(), "-20*w1 + 25");
+    /// ```
+    pub fn weighted_sum<I: IntoIterator<Item = (Expr, Q)>>(constant: Q, items: I) -> Expr {
+        let mut acc = SumBuilder { constant, ..SumBuilder::default() };
+        for (item, q) in items {
+            acc.add_scaled(&item, &q);
+        }
+        acc.build()
+    }
+
+    /// The canonical product of `items`.
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// let p = Expr::product([Expr::int(2), read("x").unwrap(), Expr::int(3)]);
+    /// assert_eq!(p.to_string(), "6*x");
+    /// ```
+    pub fn product<I: IntoIterator<Item = Expr>>(items: I) -> Expr {
+        let mut acc = ProductBuilder::new();
+        for item in items {
+            acc.push(&item, &Expr::one());
+        }
+        acc.build()
+    }
+
+    /// The canonical power `base^exp`.
+    ///
+    /// ```
+    /// use kobai::{Expr, read};
+    /// assert_eq!(Expr::pow(&Expr::int(2), &Expr::int(10)), Expr::int(1024));
+    /// assert_eq!(Expr::pow(&read("x^2").unwrap(), &Expr::int(3)).to_string(), "x^6");
+    /// assert_eq!(Expr::pow(&read("2*x").unwrap(), &Expr::int(2)).to_string(), "4*x^2");
+    /// ```
+    pub fn pow(base: &Expr, exp: &Expr) -> Expr {
+        if exp.is_zero() {
+            if base.is_zero() {
+                // 0^0 is left unevaluated; evaluation reports it as undefined.
+                return Expr::from_node(Node::Pow(base.clone(), exp.clone()));
+            }
+            return Expr::one();
+        }
+        if exp.is_one() {
+            return base.clone();
+        }
+        if base.is_one() {
+            return Expr::one();
+        }
+        if let (Some(b), Some(e)) = (base.as_num(), exp.as_num()) {
+            if let Some(q) = numeric_power(b, e) {
+                return Expr::num(q);
+            }
+            return Expr::from_node(Node::Pow(base.clone(), exp.clone()));
+        }
+        if base.is_zero() {
+            if exp.as_num().is_some_and(|e| !e.is_negative()) {
+                return Expr::zero();
+            }
+            return Expr::from_node(Node::Pow(base.clone(), exp.clone()));
+        }
+        let exp_is_integer = exp.as_num().is_some_and(Q::is_integer);
+        match base.node() {
+            // (b^e)^k = b^(e·k) holds for integer k; (x^2)^(1/2) is |x|, not x.
+            Node::Pow(b, e) if exp_is_integer => Expr::pow(b, &Expr::mul(e, exp)),
+            Node::Product { .. } if exp_is_integer => {
+                let mut acc = ProductBuilder::new();
+                acc.push(base, exp);
+                acc.build()
+            }
+            // exp(a)^y = exp(a·y) for every real a and y.
+            Node::Call(Func::Exp, a) => Expr::call(Func::Exp, &Expr::mul(a, exp)),
+            _ => Expr::from_node(Node::Pow(base.clone(), exp.clone())),
+        }
+    }
+
+    /// The canonical call `f(arg)`, with exact values folded (`exp(0)` is 1,
+    /// `ln(exp(x))` is `x`, `sigmoid(0)` is 1/2, `abs(-3)` is 3).
+    ///
+    /// ```
+    /// use kobai::{Expr, Func, read};
+    /// assert_eq!(Expr::call(Func::Exp, &Expr::zero()), Expr::one());
+    /// assert_eq!(Expr::call(Func::Ln, &read("exp(x)").unwrap()).to_string(), "x");
+    /// ```
+    pub fn call(f: Func, arg: &Expr) -> Expr {
+        if let Some(q) = arg.as_num() {
+            let folded = match f {
+                Func::Exp | Func::Cos if q.is_zero() => Some(Q::one()),
+                Func::Ln if q.is_one() => Some(Q::zero()),
+                Func::Sin | Func::Tan | Func::Tanh if q.is_zero() => Some(Q::zero()),
+                Func::Sigmoid if q.is_zero() => Some(Q::new(1, 2)),
+                Func::Abs => Some(q.abs()),
+                Func::Sign => Some(Q::from(i64::from(q.signum()))),
+                _ => None,
+            };
+            if let Some(v) = folded {
+                return Expr::num(v);
+            }
+        }
+        match (f, arg.node()) {
+            (Func::Ln, Node::Call(Func::Exp, inner)) => return inner.clone(),
+            (Func::Exp, Node::Call(Func::Ln, inner)) => return inner.clone(),
+            (Func::Abs, Node::Call(Func::Abs, _)) => return arg.clone(),
+            _ => {}
+        }
+        Expr::from_node(Node::Call(f, arg.clone()))
+    }
+
+    /// Checks the invariants of the node (not of its children), the
+    /// specification the constructors implement.
+    ///
+    /// ```
+    /// assert!(kobai::read("2*x^2 + x*y - 1").unwrap().is_canonical());
+    /// ```
+    pub fn is_canonical(&self) -> bool {
+        match self.node() {
+            Node::Num(_) | Node::Sym(_) => true,
+            Node::Sum { constant, terms } => {
+                !terms.is_empty()
+                    && !(terms.len() == 1 && constant.is_zero() && terms.first().is_some_and(|(_, c)| c.is_one()))
+                    && terms.iter().all(|(t, c)| {
+                        !c.is_zero()
+                            && match t.node() {
+                                Node::Num(_) | Node::Sum { .. } => false,
+                                Node::Product { coeff, .. } => coeff.is_one(),
+                                _ => true,
+                            }
+                    })
+                    && terms.windows(2).all(|w| match w {
+                        [(a, _), (b, _)] => term_order(a, b) == Ordering::Less,
+                        _ => true,
+                    })
+            }
+            Node::Product { coeff, factors } => {
+                !coeff.is_zero()
+                    && !factors.is_empty()
+                    && !(factors.len() == 1 && coeff.is_one())
+                    && factors.iter().all(|(b, e)| {
+                        !e.is_zero()
+                            && !matches!(b.node(), Node::Product { .. } | Node::Pow(..))
+                            && !matches!((b.as_num(), e.as_num()), (Some(x), Some(y)) if numeric_power(x, y).is_some())
+                    })
+                    && factors.windows(2).all(|w| match w {
+                        [(a, _), (b, _)] => a < b,
+                        _ => true,
+                    })
+            }
+            Node::Pow(b, e) => {
+                !e.is_one() && !b.is_one() && (!e.is_zero() || b.is_zero())
+            }
+            Node::Call(..) => true,
+        }
+    }
+
+    /// True when `x` occurs in the expression.
+    ///
+    /// ```
+    /// let e = kobai::read("w*x + exp(t)").unwrap();
+    /// assert!(e.contains(kobai::Symbol::new("t")));
+    /// assert!(!e.contains(kobai::Symbol::new("y")));
+    /// ```
+    pub fn contains(&self, x: Symbol) -> bool {
+        match self.node() {
+            Node::Num(_) => false,
+            Node::Sym(s) => *s == x,
+            Node::Sum { terms, .. } => terms.iter().any(|(t, _)| t.contains(x)),
+            Node::Product { factors, .. } => factors.iter().any(|(b, e)| b.contains(x) || e.contains(x)),
+            Node::Pow(b, e) => b.contains(x) || e.contains(x),
+            Node::Call(_, a) => a.contains(x),
+        }
+    }
+
+    /// The variables that occur, sorted by name.
+    ///
+    /// ```
+    /// let e = kobai::read("(w1*x1 - target)^2").unwrap();
+    /// let names: Vec<_> = e.symbols().iter().map(|s| s.name()).collect();
+    /// assert_eq!(names, ["target", "w1", "x1"]);
+    /// ```
+    pub fn symbols(&self) -> Vec<Symbol> {
+        let mut out = std::collections::BTreeSet::new();
+        self.collect_symbols(&mut out);
+        out.into_iter().collect()
+    }
+
+    fn collect_symbols(&self, out: &mut std::collections::BTreeSet<Symbol>) {
+        match self.node() {
+            Node::Num(_) => {}
+            Node::Sym(s) => {
+                out.insert(*s);
+            }
+            Node::Sum { terms, .. } => terms.iter().for_each(|(t, _)| t.collect_symbols(out)),
+            Node::Product { factors, .. } => factors.iter().for_each(|(b, e)| {
+                b.collect_symbols(out);
+                e.collect_symbols(out);
+            }),
+            Node::Pow(b, e) => {
+                b.collect_symbols(out);
+                e.collect_symbols(out);
+            }
+            Node::Call(_, a) => a.collect_symbols(out),
+        }
+    }
+
+    /// True for a polynomial in its variables: numbers and variables combined
+    /// by sums, products and non-negative integer powers.
+    ///
+    /// ```
+    /// assert!(kobai::read("(x + 1)^3*y/2").unwrap().is_polynomial());
+    /// assert!(!kobai::read("1/x").unwrap().is_polynomial());
+    /// assert!(!kobai::read("exp(x)").unwrap().is_polynomial());
+    /// ```
+    pub fn is_polynomial(&self) -> bool {
+        let natural = |e: &Expr| e.as_num().is_some_and(|q| q.is_integer() && !q.is_negative());
+        match self.node() {
+            Node::Num(_) | Node::Sym(_) => true,
+            Node::Sum { terms, .. } => terms.iter().all(|(t, _)| t.is_polynomial()),
+            Node::Product { factors, .. } => factors.iter().all(|(b, e)| natural(e) && b.is_polynomial()),
+            Node::Pow(b, e) => natural(e) && b.is_polynomial(),
+            Node::Call(..) => false,
+        }
+    }
+
+    /// Splits off the numeric coefficient: `6*x*y` is `(6, x*y)`, `x + 1` is
+    /// `(1, x + 1)`, `5` is `(5, 1)`.
+    ///
+    /// ```
+    /// use kobai::{Q, read};
+    /// let (c, t) = read("-6*x*y").unwrap().split_coeff();
+    /// assert_eq!((c, t.to_string()), (Q::from(-6), "x*y".to_string()));
+    /// ```
+    pub fn split_coeff(&self) -> (Q, Expr) {
+        match self.node() {
+            Node::Num(q) => (q.clone(), Expr::one()),
+            Node::Product { coeff, factors } if !coeff.is_one() => {
+                (coeff.clone(), Expr::monic_product(factors.clone()))
+            }
+            _ => (Q::one(), self.clone()),
+        }
+    }
+
+    /// A product with coefficient 1 from factors that already satisfy the
+    /// product invariants (sorted, distinct, non-zero exponents).
+    fn monic_product(mut factors: Vec<(Expr, Expr)>) -> Expr {
+        if factors.len() == 1 {
+            if let Some((b, e)) = factors.pop() {
+                return Expr::pow(&b, &e);
+            }
+        }
+        Expr::from_node(Node::Product { coeff: Q::one(), factors })
+    }
+
+    /// The expression as `(base, exponent)` for use as a product factor.
+    fn as_factor(&self) -> (Expr, Expr) {
+        match self.node() {
+            Node::Pow(b, e) => (b.clone(), e.clone()),
+            _ => (self.clone(), Expr::one()),
+        }
+    }
+
+    /// The nesting depth of the tree (a number or variable has depth 1).
+    ///
+    /// ```
+    /// assert_eq!(kobai::read("x").unwrap().depth(), 1);
+    /// assert_eq!(kobai::read("sin(x)").unwrap().depth(), 2);
+    /// ```
+    pub fn depth(&self) -> usize {
+        1 + match self.node() {
+            Node::Num(_) | Node::Sym(_) => 0,
+            Node::Sum { terms, .. } => terms.iter().map(|(t, _)| t.depth()).max().unwrap_or(0),
+            Node::Product { factors, .. } => {
+                factors.iter().map(|(b, e)| b.depth().max(e.depth())).max().unwrap_or(0)
+            }
+            Node::Pow(b, e) => b.depth().max(e.depth()),
+            Node::Call(_, a) => a.depth(),
+        }
+    }
+}
+
+/// Computes `b^e` for numbers when the result is rational and small enough.
+fn numeric_power(b: &Q, e: &Q) -> Option<Q> {
+    if e.is_integer() {
+        let k = e.to_i64()?;
+        if b.pow_would_exceed(k, FOLD_POWER_BITS) {
+            return None;
+        }
+        return b.pow(k);
+    }
+    // A rational exponent p/q: exact when b is a perfect q-th power.
+    let q = u32::try_from(e.denom()).ok()?;
+    let p = e.numer();
+    let p = i64::try_from(p).ok()?;
+    let root = b.exact_root(q)?;
+    if root.pow_would_exceed(p, FOLD_POWER_BITS) {
+        return None;
+    }
+    root.pow(p)
+}
+
+#[derive(Default)]
+struct SumBuilder {
+    constant: Q,
+    index: HashMap<Expr, usize>,
+    terms: Vec<(Expr, Q)>,
+}
+
+impl SumBuilder {
+    fn add_scaled(&mut self, item: &Expr, scale: &Q) {
+        match item.node() {
+            Node::Num(q) => self.constant = self.constant.add(&q.mul(scale)),
+            Node::Sum { constant, terms } => {
+                self.constant = self.constant.add(&constant.mul(scale));
+                for (t, c) in terms {
+                    self.add_term(t, c.mul(scale));
+                }
+            }
+            Node::Product { coeff, factors } if !coeff.is_one() => {
+                self.add_term(&Expr::monic_product(factors.clone()), coeff.mul(scale));
+            }
+            _ => self.add_term(item, scale.clone()),
+        }
+    }
+
+    fn add_term(&mut self, term: &Expr, coeff: Q) {
+        match self.index.get(term) {
+            Some(&i) => {
+                if let Some(slot) = self.terms.get_mut(i) {
+                    slot.1 = slot.1.add(&coeff);
+                }
+            }
+            None => {
+                self.index.insert(term.clone(), self.terms.len());
+                self.terms.push((term.clone(), coeff));
+            }
+        }
+    }
+
+    fn build(self) -> Expr {
+        let mut terms: Vec<(Expr, Q)> = self.terms.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+        terms.sort_by(|a, b| term_order(&a.0, &b.0));
+        match terms.len() {
+            0 => Expr::num(self.constant),
+            1 if self.constant.is_zero() => match terms.pop() {
+                Some((t, c)) if c.is_one() => t,
+                Some((t, c)) => Expr::product([Expr::num(c), t]),
+                None => Expr::num(self.constant),
+            },
+            _ => Expr::from_node(Node::Sum { constant: self.constant, terms }),
+        }
+    }
+}
+
+struct ProductBuilder {
+    coeff: Q,
+    index: HashMap<Expr, usize>,
+    factors: Vec<(Expr, Expr)>,
+    /// Arguments of `exp` factors, combined into one `exp(Σ)`.
+    exp_args: Vec<Expr>,
+}
+
+impl ProductBuilder {
+    fn new() -> ProductBuilder {
+        ProductBuilder { coeff: Q::one(), index: HashMap::new(), factors: Vec::new(), exp_args: Vec::new() }
+    }
+
+    /// Multiplies in `item^exp`, where `exp` is an integer whenever `item` is
+    /// a product (the only case in which distributing the power is valid).
+    fn push(&mut self, item: &Expr, exp: &Expr) {
+        match item.node() {
+            Node::Num(q) => {
+                if exp.is_one() {
+                    self.coeff = self.coeff.mul(q);
+                } else {
+                    self.push_factor(item.clone(), exp.clone());
+                }
+            }
+            Node::Product { coeff, factors } => {
+                if exp.is_one() {
+                    self.coeff = self.coeff.mul(coeff);
+                } else {
+                    self.push_factor(Expr::num(coeff.clone()), exp.clone());
+                }
+                for (b, e) in factors {
+                    self.push_factor(b.clone(), Expr::mul(e, exp));
+                }
+            }
+            _ => {
+                let (b, e) = item.as_factor();
+                let e = if exp.is_one() { e } else { Expr::mul(&e, exp) };
+                self.push_factor(b, e);
+            }
+        }
+    }
+
+    fn push_factor(&mut self, base: Expr, exp: Expr) {
+        if let Node::Call(Func::Exp, a) = base.node() {
+            self.exp_args.push(Expr::mul(a, &exp));
+            return;
+        }
+        match self.index.get(&base) {
+            Some(&i) => {
+                if let Some(slot) = self.factors.get_mut(i) {
+                    slot.1 = Expr::add(&slot.1, &exp);
+                }
+            }
+            None => {
+                self.index.insert(base.clone(), self.factors.len());
+                self.factors.push((base, exp));
+            }
+        }
+    }
+
+    fn build(mut self) -> Expr {
+        if !self.exp_args.is_empty() {
+            let arg = Expr::sum(std::mem::take(&mut self.exp_args));
+            let e = Expr::call(Func::Exp, &arg);
+            match e.node() {
+                Node::Call(Func::Exp, _) => self.factors.push((e, Expr::one())),
+                _ => {
+                    // exp(Σ) folded to something else (exp(0) = 1, exp(ln y) = y).
+                    let rest = self.build();
+                    return Expr::mul(&rest, &e);
+                }
+            }
+        }
+        let mut factors = Vec::with_capacity(self.factors.len());
+        for (b, e) in self.factors {
+            if e.is_zero() {
+                if b.is_zero() {
+                    factors.push((b, e));
+                }
+                continue;
+            }
+            // A factor that is itself a power after merging exponents
+            // (e.g. a sum raised to a merged exponent) stays as it is; a
+            // numeric base with a now-rational result folds into the coefficient.
+            if b.as_num().is_some() {
+                let p = Expr::pow(&b, &e);
+                if let Some(q) = p.as_num() {
+                    self.coeff = self.coeff.mul(q);
+                    continue;
+                }
+            }
+            if b.is_zero() && e.as_num().is_some_and(|q| !q.is_negative()) {
+                return Expr::zero();
+            }
+            factors.push((b, e));
+        }
+        if self.coeff.is_zero() {
+            return Expr::zero();
+        }
+        factors.sort_by(|a, b| a.0.cmp(&b.0));
+        if factors.is_empty() {
+            return Expr::num(self.coeff);
+        }
+        if factors.len() == 1 {
+            if self.coeff.is_one() {
+                return Expr::monic_product(factors);
+            }
+            // A number times a sum distributes: 2*(x + 1) is 2*x + 2.
+            if let Some((b, e)) = factors.first() {
+                if e.is_one() && matches!(b.node(), Node::Sum { .. }) {
+                    return Expr::weighted_sum(Q::zero(), [(b.clone(), self.coeff)]);
+                }
+            }
+        }
+        Expr::from_node(Node::Product { coeff: self.coeff, factors })
+    }
+}
+
+fn kind_rank(n: &Node) -> u8 {
+    match n {
+        Node::Num(_) => 0,
+        Node::Sym(_) => 1,
+        Node::Call(..) => 2,
+        Node::Pow(..) => 3,
+        Node::Product { .. } => 4,
+        Node::Sum { .. } => 5,
+    }
+}
+
+impl Ord for Expr {
+    /// A total structural order: numbers, then variables by name, then calls,
+    /// powers, products and sums. Product factors are sorted by it.
+    fn cmp(&self, other: &Expr) -> Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return Ordering::Equal;
+        }
+        match (self.node(), other.node()) {
+            (Node::Num(a), Node::Num(b)) => a.cmp(b),
+            (Node::Sym(a), Node::Sym(b)) => a.cmp(b),
+            (Node::Call(f, a), Node::Call(g, b)) => f.cmp(g).then_with(|| a.cmp(b)),
+            (Node::Pow(a, e), Node::Pow(b, f)) => a.cmp(b).then_with(|| e.cmp(f)),
+            (Node::Product { coeff: c, factors: f }, Node::Product { coeff: d, factors: g }) => {
+                f.iter().cmp(g.iter()).then_with(|| c.cmp(d))
+            }
+            (Node::Sum { constant: c, terms: s }, Node::Sum { constant: d, terms: t }) => {
+                s.iter().cmp(t.iter()).then_with(|| c.cmp(d))
+            }
+            (a, b) => kind_rank(a).cmp(&kind_rank(b)),
+        }
+    }
+}
+
+impl PartialOrd for Expr {
+    fn partial_cmp(&self, other: &Expr) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The polynomial-style degree used to order the terms of a sum: variables
+/// count 1, numeric exponents multiply, calls count 0.
+fn degree(e: &Expr) -> Q {
+    match e.node() {
+        Node::Num(_) | Node::Call(..) => Q::zero(),
+        Node::Sym(_) => Q::one(),
+        Node::Pow(b, x) => match x.as_num() {
+            Some(q) => degree(b).mul(q),
+            None => degree(b),
+        },
+        Node::Product { factors, .. } => factors.iter().fold(Q::zero(), |acc, (b, x)| {
+            let d = degree(b);
+            acc.add(&match x.as_num() {
+                Some(q) => d.mul(q),
+                None => d,
+            })
+        }),
+        Node::Sum { terms, .. } => terms.iter().map(|(t, _)| degree(t)).max().unwrap_or_else(Q::zero),
+    }
+}
+
+/// The order in which the terms of a sum are kept and printed: descending
+/// total degree, ties broken by variable name (graded lexicographic order:
+/// `w0^2`, `w0*w1`, `w1^2`, `w0`, `w1`), the constant last.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// let r = |s| kobai::read(s).unwrap();
+/// assert_eq!(kobai::term_order(&r("w1^2"), &r("w1")), Ordering::Less);
+/// assert_eq!(kobai::term_order(&r("w0*w1"), &r("w1^2")), Ordering::Less);
+/// ```
+pub fn term_order(a: &Expr, b: &Expr) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    degree(b).cmp(&degree(a)).then_with(|| {
+        let fa = factor_list(a);
+        let fb = factor_list(b);
+        for ((ba, ea), (bb, eb)) in fa.iter().zip(fb.iter()) {
+            let by_base = ba.cmp(bb);
+            if by_base != Ordering::Equal {
+                return by_base;
+            }
+            let by_exp = exponent_cmp(eb, ea);
+            if by_exp != Ordering::Equal {
+                return by_exp;
+            }
+        }
+        fb.len().cmp(&fa.len()).then_with(|| a.cmp(b))
+    })
+}
+
+fn exponent_cmp(a: &Expr, b: &Expr) -> Ordering {
+    match (a.as_num(), b.as_num()) {
+        (Some(x), Some(y)) => x.cmp(y),
+        _ => a.cmp(b),
+    }
+}
+
+fn factor_list(e: &Expr) -> Vec<(Expr, Expr)> {
+    match e.node() {
+        Node::Product { factors, .. } => factors.clone(),
+        _ => vec![e.as_factor()],
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.node == other.0.node)
+    }
+}
+
+impl Eq for Expr {}
+
+impl Hash for Expr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0.hash);
+    }
+}
+
+impl fmt::Debug for Expr {
+    /// The explicit structural form used by snapshots.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::print::structural(self))
+    }
+}
+
+impl fmt::Display for Expr {
+    /// The plain text form, which parses back to the same `Expr`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::print::text(self))
+    }
+}

@@ -119,8 +119,11 @@ pub enum Node {
         terms: Vec<(Expr, Q)>,
     },
     /// `coeff · Π base^exponent`: bases sorted by `Ord`, distinct, never a
-    /// number with an exponent that folds to a rational (`2^(1/2)` stays), never a product or a power (those are
-    /// flattened); no exponent is zero; the coefficient is not zero; not a lone
+    /// number with an exponent that folds to a rational (`2^(1/2)` stays);
+    /// under an integer exponent never a product or a power (those are
+    /// flattened) and never a sum that is not primitive (integer coefficients
+    /// with no common factor, the first term positive: `-2*x - 2` as a factor
+    /// is `-2·(x + 1)`), so each product has one representation; no exponent is zero; the coefficient is not zero; not a lone
     /// factor with coefficient 1.
     Product {
         /// The numeric coefficient.
@@ -401,6 +404,11 @@ impl Expr {
         match base.node() {
             // (b^e)^k = b^(e·k) holds for integer k; (x^2)^(1/2) is |x|, not x.
             Node::Pow(b, e) if exp_is_integer => Expr::pow(b, &Expr::mul(e, exp)),
+            Node::Sum { .. } if sum_content(base, exp).is_some() => {
+                let mut acc = ProductBuilder::new();
+                acc.push(base, exp);
+                acc.build()
+            }
             Node::Product { .. } if exp_is_integer => {
                 let mut acc = ProductBuilder::new();
                 acc.push(base, exp);
@@ -474,8 +482,10 @@ impl Expr {
                     && !factors.is_empty()
                     && !(factors.len() == 1 && coeff.is_one())
                     && factors.iter().all(|(b, e)| {
+                        let integer = e.as_num().is_some_and(Q::is_integer);
                         !e.is_zero()
-                            && !matches!(b.node(), Node::Product { .. } | Node::Pow(..))
+                            && !(integer && matches!(b.node(), Node::Product { .. } | Node::Pow(..)))
+                            && sum_content(b, e).is_none()
                             && !matches!((b.as_num(), e.as_num()), (Some(x), Some(y)) if numeric_power(x, y).is_some())
                     })
                     && factors.windows(2).all(|w| match w {
@@ -483,9 +493,7 @@ impl Expr {
                         _ => true,
                     })
             }
-            Node::Pow(b, e) => {
-                !e.is_one() && !b.is_one() && (!e.is_zero() || b.is_zero())
-            }
+            Node::Pow(b, e) => !e.is_one() && !b.is_one() && (!e.is_zero() || b.is_zero()),
             Node::Call(..) => true,
         }
     }
@@ -596,6 +604,41 @@ impl Expr {
         }
     }
 
+    /// For a sum, its content and primitive part: `-4*x - 2` is
+    /// `(-2, 2*x + 1)`, `x/2 + 1/3` is `(1/6, 3*x + 2)`; the primitive part has
+    /// integer coefficients without a common factor and a positive first term.
+    /// Anything else is `(1, self)`.
+    ///
+    /// ```
+    /// use kobai::{Q, read};
+    /// let (c, p) = read("-4*x - 2").unwrap().primitive_parts();
+    /// assert_eq!((c, p.to_string()), (Q::from(-2), "2*x + 1".to_string()));
+    /// ```
+    pub fn primitive_parts(&self) -> (Q, Expr) {
+        let Node::Sum { constant, terms } = self.node() else {
+            return (Q::one(), self.clone());
+        };
+        let mut num_gcd = num_bigint::BigInt::from(0);
+        let mut den_lcm = num_bigint::BigInt::from(1);
+        let coeffs = terms.iter().map(|(_, c)| c).chain(std::iter::once(constant).filter(|c| !c.is_zero()));
+        for c in coeffs {
+            num_gcd = num_integer::Integer::gcd(&num_gcd, &c.numer());
+            den_lcm = num_integer::Integer::lcm(&den_lcm, &c.denom());
+        }
+        let negative = terms.first().is_some_and(|(_, c)| c.is_negative());
+        let content = Q::from(num_gcd).div(&Q::from(den_lcm)).unwrap_or_else(Q::one);
+        let content = if negative { content.neg() } else { content };
+        if content.is_one() {
+            return (Q::one(), self.clone());
+        }
+        let Some(inverse) = content.recip() else {
+            return (Q::one(), self.clone());
+        };
+        let scaled: Vec<(Expr, Q)> = terms.iter().map(|(t, c)| (t.clone(), c.mul(&inverse))).collect();
+        let primitive = Expr::from_node(Node::Sum { constant: constant.mul(&inverse), terms: scaled });
+        (content, primitive)
+    }
+
     /// The nesting depth of the tree (a number or variable has depth 1).
     ///
     /// ```
@@ -606,13 +649,25 @@ impl Expr {
         1 + match self.node() {
             Node::Num(_) | Node::Sym(_) => 0,
             Node::Sum { terms, .. } => terms.iter().map(|(t, _)| t.depth()).max().unwrap_or(0),
-            Node::Product { factors, .. } => {
-                factors.iter().map(|(b, e)| b.depth().max(e.depth())).max().unwrap_or(0)
-            }
+            Node::Product { factors, .. } => factors.iter().map(|(b, e)| b.depth().max(e.depth())).max().unwrap_or(0),
             Node::Pow(b, e) => b.depth().max(e.depth()),
             Node::Call(_, a) => a.depth(),
         }
     }
+}
+
+/// For a sum `s` under an integer exponent `k` whose content `c` is not 1:
+/// `(c^k, primitive part)`, when `c^k` is small enough to compute.
+fn sum_content(s: &Expr, k: &Expr) -> Option<(Q, Expr)> {
+    if !matches!(s.node(), Node::Sum { .. }) {
+        return None;
+    }
+    let k = k.as_num().and_then(Q::to_i64)?;
+    let (content, primitive) = s.primitive_parts();
+    if content.is_one() || content.pow_would_exceed(k, FOLD_POWER_BITS) {
+        return None;
+    }
+    Some((content.pow(k)?, primitive))
 }
 
 /// Computes `b^e` for numbers when the result is rational and small enough.
@@ -735,6 +790,15 @@ impl ProductBuilder {
             self.exp_args.push(Expr::mul(a, &exp));
             return;
         }
+        // A sum under an integer power is kept primitive, its content moved
+        // into the coefficient, so that -(x + 1)*y and (-x - 1)*y are one form.
+        let base = match sum_content(&base, &exp) {
+            Some((factor, primitive)) => {
+                self.coeff = self.coeff.mul(&factor);
+                primitive
+            }
+            None => base,
+        };
         match self.index.get(&base) {
             Some(&i) => {
                 if let Some(slot) = self.factors.get_mut(i) {
@@ -762,7 +826,22 @@ impl ProductBuilder {
             }
         }
         let mut factors = Vec::with_capacity(self.factors.len());
+        let mut respill = Vec::new();
         for (b, e) in self.factors {
+            let integer = e.as_num().is_some_and(Q::is_integer);
+            // Merged exponents can turn (x*y)^(1/2)·(x*y)^(1/2) into (x*y)^1,
+            // which must be flattened again; likewise a sum that is not primitive.
+            let needs_respill = integer
+                && !e.is_zero()
+                && match b.node() {
+                    Node::Product { .. } | Node::Pow(..) => true,
+                    Node::Sum { .. } => sum_content(&b, &e).is_some(),
+                    _ => false,
+                };
+            if needs_respill {
+                respill.push(Expr::pow(&b, &e));
+                continue;
+            }
             if e.is_zero() {
                 if b.is_zero() {
                     factors.push((b, e));
@@ -786,6 +865,16 @@ impl ProductBuilder {
         }
         if self.coeff.is_zero() {
             return Expr::zero();
+        }
+        if !respill.is_empty() {
+            let rest = ProductBuilder { factors, ..ProductBuilder::new() };
+            let mut again = ProductBuilder::new();
+            again.coeff = self.coeff;
+            again.push(&rest.build(), &Expr::one());
+            for item in respill {
+                again.push(&item, &Expr::one());
+            }
+            return again.build();
         }
         factors.sort_by(|a, b| a.0.cmp(&b.0));
         if factors.is_empty() {

@@ -97,9 +97,7 @@ impl Q {
     /// ```
     pub fn from_big(r: BigRational) -> Q {
         match (r.numer().to_i64(), r.denom().to_i64()) {
-            (Some(n), Some(d)) if n != i64::MIN && d != i64::MIN => {
-                Q(Repr::Small(Ratio::new_raw(n, d)))
-            }
+            (Some(n), Some(d)) if n != i64::MIN && d != i64::MIN => Q(Repr::Small(Ratio::new_raw(n, d))),
             _ => Q(Repr::Big(r)),
         }
     }
@@ -152,10 +150,7 @@ impl Q {
             if edigits.is_empty() || !all_digits(edigits) {
                 return Err(DecimalError::Malformed);
             }
-            let too_large = || DecimalError::ExponentTooLarge {
-                exponent: e.to_string(),
-                limit: MAX_DECIMAL_EXPONENT,
-            };
+            let too_large = || DecimalError::ExponentTooLarge { exponent: e.to_string(), limit: MAX_DECIMAL_EXPONENT };
             let trimmed = edigits.trim_start_matches('0');
             if trimmed.len() > 6 {
                 return Err(too_large());
@@ -167,11 +162,8 @@ impl Q {
             exp10 += if eneg { -value } else { value };
         }
         let digits = format!("{int_part}{frac_part}");
-        let numer: BigInt = if digits.is_empty() {
-            BigInt::zero()
-        } else {
-            digits.parse().map_err(|_| DecimalError::Malformed)?
-        };
+        let numer: BigInt =
+            if digits.is_empty() { BigInt::zero() } else { digits.parse().map_err(|_| DecimalError::Malformed)? };
         let numer = if negative { -numer } else { numer };
         let ten_pow = |k: i64| num_traits::pow(BigInt::from(10), k.unsigned_abs() as usize);
         let value = if exp10 >= 0 {
@@ -239,7 +231,9 @@ impl Q {
     pub fn to_i64(&self) -> Option<i64> {
         match &self.0 {
             Repr::Small(r) if r.is_integer() => Some(*r.numer()),
-            _ => None,
+            Repr::Small(_) => None,
+            Repr::Big(r) if r.is_integer() => r.numer().to_i64(),
+            Repr::Big(_) => None,
         }
     }
 

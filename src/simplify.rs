@@ -31,7 +31,7 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Result<Expr> {
 /// use kobai::{read, tidy, Limits};
 /// let l = Limits::default();
 /// assert_eq!(tidy(&read("2*(w1*x1 - target)*x1").unwrap(), &l).unwrap().to_string(), "2*w1*x1^2 - 2*target*x1");
-/// assert_eq!(tidy(&read("exp(x)*(x+1)").unwrap(), &l).unwrap().to_string(), "(x + 1)*exp(x)");
+/// assert_eq!(tidy(&read("exp(x)*(x+1)").unwrap(), &l).unwrap().to_string(), "exp(x)*(x + 1)");
 /// ```
 pub fn tidy(e: &Expr, limits: &Limits) -> Result<Expr> {
     if e.is_polynomial() { expand(e, limits) } else { Ok(e.clone()) }

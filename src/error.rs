@@ -69,6 +69,12 @@ pub enum Error {
         /// The option that raises it.
         flag: &'static str,
     },
+    /// A problem kobai does not solve (yet); the reason says which part.
+    #[error("not supported: {reason}")]
+    Unsupported {
+        /// What is missing.
+        reason: String,
+    },
     /// A variable was named that does not occur where it must.
     #[error("{message}")]
     Usage {
@@ -78,6 +84,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error with its span moved `offset` bytes to the right, for
+    /// errors found in a piece of a longer text.
+    ///
+    /// ```
+    /// let err = kobai::parse("x^").unwrap_err().shifted(4);
+    /// assert_eq!(err.span().unwrap().start, 6);
+    /// ```
+    pub fn shifted(self, offset: usize) -> Error {
+        let mv = |s: Span| Span::new(s.start + offset, s.end + offset);
+        match self {
+            Error::Parse { span, expected, message } => Error::Parse { span: mv(span), expected, message },
+            Error::UnknownFunction { span, name, suggestion } => Error::UnknownFunction { span: mv(span), name, suggestion },
+            Error::Arity { span, name, expected, found } => Error::Arity { span: mv(span), name, expected, found },
+            Error::DivisionByZero { span } => Error::DivisionByZero { span: span.map(mv) },
+            Error::Undefined { span, what } => Error::Undefined { span: span.map(mv), what },
+            other @ (Error::Limit { .. } | Error::Usage { .. } | Error::Unsupported { .. }) => other,
+        }
+    }
+
     /// The span in the user's text this error points at, if any.
     ///
     /// ```
@@ -88,7 +113,7 @@ impl Error {
         match self {
             Error::Parse { span, .. } | Error::UnknownFunction { span, .. } | Error::Arity { span, .. } => Some(*span),
             Error::DivisionByZero { span } | Error::Undefined { span, .. } => *span,
-            Error::Limit { .. } | Error::Usage { .. } => None,
+            Error::Limit { .. } | Error::Usage { .. } | Error::Unsupported { .. } => None,
         }
     }
 }

@@ -392,6 +392,13 @@ impl Expr {
             if let Some(q) = numeric_power(b, e) {
                 return Expr::num(q);
             }
+            if let Some((coeff, radicand, root)) = radical_parts(b, e) {
+                let radical = Expr::from_node(Node::Pow(Expr::num(radicand), Expr::num(root)));
+                if coeff.is_one() {
+                    return radical;
+                }
+                return Expr::from_node(Node::Product { coeff, factors: vec![radical.as_factor()] });
+            }
             return Expr::from_node(Node::Pow(base.clone(), exp.clone()));
         }
         if base.is_zero() {
@@ -486,7 +493,7 @@ impl Expr {
                         !e.is_zero()
                             && !(integer && matches!(b.node(), Node::Product { .. } | Node::Pow(..)))
                             && sum_content(b, e).is_none()
-                            && !matches!((b.as_num(), e.as_num()), (Some(x), Some(y)) if numeric_power(x, y).is_some())
+                            && !matches!((b.as_num(), e.as_num()), (Some(x), Some(y)) if !is_normal_radical(x, y))
                     })
                     && factors.windows(2).all(|w| match w {
                         [(a, _), (b, _)] => a < b,
@@ -668,6 +675,68 @@ fn sum_content(s: &Expr, k: &Expr) -> Option<(Q, Expr)> {
         return None;
     }
     Some((content.pow(k)?, primitive))
+}
+
+/// The largest radicand, in bits, that numeric radicals are normalized for.
+const RADICAL_BITS: u64 = 4096;
+
+/// Writes `b^e` (b > 0, e not an integer) as `coeff · radicand^(1/q)` with
+/// `radicand` a positive integer free of perfect q-th powers found by trial
+/// division: `8^(1/2)` is `2·2^(1/2)`, `3^(3/2)` is `3·3^(1/2)`, `2^(-1/2)`
+/// is `(1/2)·2^(1/2)`. `None` when `b^e` is not of that kind or too large.
+fn radical_parts(b: &Q, e: &Q) -> Option<(Q, Q, Q)> {
+    if !b.is_negative() && !b.is_zero() && !e.is_integer() {
+        let q = i64::try_from(e.denom()).ok()?;
+        let p = i64::try_from(e.numer()).ok()?;
+        let k = p.div_euclid(q);
+        let r = p.rem_euclid(q);
+        let n = Q::from(b.numer());
+        let d = Q::from(b.denom());
+        if b.bits().saturating_mul(q.unsigned_abs()) > RADICAL_BITS || b.pow_would_exceed(k, FOLD_POWER_BITS) {
+            return None;
+        }
+        // b^(r/q) = (n^r · d^(q-r))^(1/q) / d
+        let radicand = n.pow(r)?.mul(&d.pow(q - r)?);
+        let (outside, inside) = extract_powers(&radicand.numer(), u32::try_from(q).ok()?);
+        let coeff = b.pow(k)?.mul(&Q::from(outside)).div(&d)?;
+        if inside == num_bigint::BigInt::from(1) {
+            return None; // a rational power, handled by numeric_power
+        }
+        return Some((coeff, Q::from(inside), Q::new(1, q)));
+    }
+    None
+}
+
+/// True when the factor `b^e` is already in the form [`radical_parts`] gives.
+fn is_normal_radical(b: &Q, e: &Q) -> bool {
+    if numeric_power(b, e).is_some() {
+        return false;
+    }
+    match radical_parts(b, e) {
+        Some((coeff, radicand, root)) => coeff.is_one() && radicand == *b && root == *e,
+        None => true,
+    }
+}
+
+/// Splits `n = outside^q · inside`, pulling out the q-th powers of the
+/// primes below a small bound.
+fn extract_powers(n: &num_bigint::BigInt, q: u32) -> (num_bigint::BigInt, num_bigint::BigInt) {
+    use num_bigint::BigInt;
+    let mut inside = n.clone();
+    let mut outside = BigInt::from(1);
+    let mut p: u32 = 2;
+    while p < 1000 {
+        let prime_power = num_traits::pow(BigInt::from(p), q as usize);
+        if prime_power > inside {
+            break;
+        }
+        while (&inside % &prime_power) == BigInt::from(0) {
+            inside /= &prime_power;
+            outside *= p;
+        }
+        p += if p == 2 { 1 } else { 2 };
+    }
+    (outside, inside)
 }
 
 /// Computes `b^e` for numbers when the result is rational and small enough.
@@ -853,10 +922,12 @@ impl ProductBuilder {
             // numeric base with a now-rational result folds into the coefficient.
             if b.as_num().is_some() {
                 let p = Expr::pow(&b, &e);
-                if let Some(q) = p.as_num() {
-                    self.coeff = self.coeff.mul(q);
-                    continue;
+                match p.node() {
+                    Node::Num(q) => self.coeff = self.coeff.mul(q),
+                    Node::Pow(pb, pe) if *pb == b && *pe == e => factors.push((b, e)),
+                    _ => respill.push(p),
                 }
+                continue;
             }
             if b.is_zero() && e.as_num().is_some_and(|q| !q.is_negative()) {
                 return Expr::zero();

@@ -46,10 +46,9 @@ pub fn report(err: &Error, origin: &str, source: &str) {
 
 fn note(err: &Error) -> Option<String> {
     match err {
-        Error::UnknownFunction { .. } => Some(format!(
-            "known functions: {}; for a product write `name*(...)`",
-            kobai::KNOWN_FUNCTIONS.join(", ")
-        )),
+        Error::UnknownFunction { .. } => {
+            Some(format!("known functions: {}; for a product write `name*(...)`", kobai::KNOWN_FUNCTIONS.join(", ")))
+        }
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ mod diff;
 mod eval;
 mod output;
 mod rewrite;
+mod solve;
 
 use std::io::Read;
 
@@ -40,6 +41,10 @@ enum Command {
     /// Substitute values and evaluate exactly (decimals only when no exact
     /// rational exists, marked ≈)
     Eval(Common),
+    /// Find where the gradient is zero, exactly, and classify each point
+    Minimize(SolveArgs),
+    /// Solve equations exactly: `EXPR = EXPR`, or `EXPR` meaning `EXPR = 0`
+    Solve(SolveArgs),
     /// Walk the tutorial: target = w1 × x1 with x1 = 2, target = 5
     Demo(DemoArgs),
 }
@@ -109,6 +114,21 @@ struct MultiArgs {
     /// The variables, comma separated: `--wrt w0,w1`
     #[arg(long, value_name = "VARS", value_delimiter = ',', required = true)]
     wrt: Vec<String>,
+}
+
+#[derive(Args)]
+struct SolveArgs {
+    #[command(flatten)]
+    common: Common,
+    /// More equations, for a system (`solve "x + y = 3" "x - y = 1"`)
+    #[arg(allow_hyphen_values = true)]
+    more: Vec<String>,
+    /// The variables, comma separated (default: every variable left after --at)
+    #[arg(long, visible_alias = "for", value_name = "VARS", value_delimiter = ',')]
+    wrt: Vec<String>,
+    /// Significant digits shown for roots known only by an interval
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    digits: u16,
 }
 
 #[derive(Args)]
@@ -211,7 +231,9 @@ pub fn variables(names: &[String], e: &Expr, bindings: &kobai::Bindings) -> Resu
             });
         }
         if bindings.iter().any(|(b, _)| *b == s) {
-            return Err(Error::Usage { message: format!("`{name}` is both differentiated by and given a value with --at") });
+            return Err(Error::Usage {
+                message: format!("`{name}` is both differentiated by and given a value with --at"),
+            });
         }
         if out.contains(&s) {
             return Err(Error::Usage { message: format!("`{name}` is listed twice") });
@@ -226,7 +248,9 @@ pub fn check_bindings(bindings: &kobai::Bindings, e: &Expr) -> Result<(), Error>
     let present = e.symbols();
     for (s, _) in bindings {
         if !present.contains(s) {
-            return Err(Error::Usage { message: format!("--at gives a value to `{s}`, which does not occur in the formula") });
+            return Err(Error::Usage {
+                message: format!("--at gives a value to `{s}`, which does not occur in the formula"),
+            });
         }
     }
     Ok(())
@@ -248,7 +272,17 @@ pub fn main() -> u8 {
         Command::Grad(a) => (Some(&a.common), with_input(&a.common, |i| diff::grad(i, &a.wrt))),
         Command::Hessian(a) => (Some(&a.common), with_input(&a.common, |i| diff::hessian(i, &a.wrt))),
         Command::Eval(c) => (Some(c), with_input(c, eval::eval)),
-        Command::Demo(_) => (None, demo::demo().map(|o| (o, String::new(), "demo")).map_err(|e| (e, String::new(), "demo"))),
+        Command::Minimize(a) => (
+            Some(&a.common),
+            with_input(&a.common, |i| solve::minimize(i, &a.wrt, usize::from(a.digits)).map(Output::from)),
+        ),
+        Command::Solve(a) => (
+            Some(&a.common),
+            with_input(&a.common, |i| solve::solve(i, &a.more, &a.wrt, usize::from(a.digits)).map(Output::from)),
+        ),
+        Command::Demo(_) => {
+            (None, demo::demo().map(|o| (o, String::new(), "demo")).map_err(|e| (e, String::new(), "demo")))
+        }
     };
     let format = match &cli.command {
         Command::Demo(d) => d.format,
@@ -257,7 +291,7 @@ pub fn main() -> u8 {
     match result {
         Ok((output, _, _)) => {
             print!("{}", output.render(format));
-            0
+            output.exit_code()
         }
         Err((err, source, origin)) => {
             if source.is_empty() && err.span().is_none() {

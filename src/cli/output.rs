@@ -36,6 +36,19 @@ pub enum Output {
     },
     /// A labelled walk through several results (the demo).
     Walk(Vec<(String, Expr)>),
+    /// Output already rendered in the chosen format, with its exit code.
+    Rendered {
+        /// What to print.
+        text: String,
+        /// 0, or 1 when nothing was found.
+        code: u8,
+    },
+}
+
+impl From<super::solve::Solved> for Output {
+    fn from(s: super::solve::Solved) -> Output {
+        Output::Rendered { text: s.text, code: s.code }
+    }
 }
 
 fn show(e: &Expr, format: Format) -> String {
@@ -51,8 +64,19 @@ fn reading_line(reading: &Option<String>) -> String {
 }
 
 impl Output {
+    /// The exit code: 0, or 1 when a search found nothing.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Output::Rendered { code, .. } => *code,
+            _ => 0,
+        }
+    }
+
     /// The output as it is printed, ending in a newline.
     pub fn render(&self, format: Format) -> String {
+        if let Output::Rendered { text, .. } = self {
+            return text.clone();
+        }
         if format == Format::Json {
             let mut text = serde_json::to_string_pretty(&self.json()).unwrap_or_default();
             text.push('\n');
@@ -86,14 +110,13 @@ impl Output {
             Output::Hessian { reading, vars, rows } => {
                 let mut out = reading_line(reading);
                 if format == Format::Latex {
-                    let body: Vec<String> = rows
-                        .iter()
-                        .map(|r| r.iter().map(kobai::latex).collect::<Vec<_>>().join(" & "))
-                        .collect();
+                    let body: Vec<String> =
+                        rows.iter().map(|r| r.iter().map(kobai::latex).collect::<Vec<_>>().join(" & ")).collect();
                     out.push_str(&format!("\\begin{{pmatrix}} {} \\end{{pmatrix}}\n", body.join(" \\\\ ")));
                     return out;
                 }
-                let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|e| show(e, format)).collect()).collect();
+                let cells: Vec<Vec<String>> =
+                    rows.iter().map(|r| r.iter().map(|e| show(e, format)).collect()).collect();
                 let columns = vars.len();
                 let widths: Vec<usize> = (0..columns)
                     .map(|j| cells.iter().filter_map(|r| r.get(j)).map(|c| c.chars().count()).max().unwrap_or(0))
@@ -110,6 +133,7 @@ impl Output {
                 }
                 out
             }
+            Output::Rendered { text, .. } => text.clone(),
             Output::Walk(items) => {
                 let width = items.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
                 let mut out = String::new();
@@ -123,7 +147,8 @@ impl Output {
     }
 
     fn json(&self) -> Value {
-        let forms = |e: &Expr| json!({"result": kobai::text(e), "unicode": kobai::unicode(e), "latex": kobai::latex(e)});
+        let forms =
+            |e: &Expr| json!({"result": kobai::text(e), "unicode": kobai::unicode(e), "latex": kobai::latex(e)});
         match self {
             Output::Expr { reading, expr, approx } => {
                 let mut v = forms(expr);
@@ -170,6 +195,7 @@ impl Output {
                     .collect();
                 json!({ "steps": steps })
             }
+            Output::Rendered { text, .. } => json!(text),
         }
     }
 }

@@ -163,7 +163,47 @@ fn lower_call(name: &str, name_span: Span, args: &[Ast], span: Span) -> Result<E
 fn ln(x: &Expr, span: Span) -> Result<Expr> {
     match x.as_num() {
         Some(q) if !q.is_negative() && q.is_zero() => Err(Error::Undefined { span: Some(span), what: "ln(0)".into() }),
-        Some(q) if q.is_negative() => Err(Error::Undefined { span: Some(span), what: format!("ln({q}) (a real logarithm of a negative number)") }),
+        Some(q) if q.is_negative() => {
+            Err(Error::Undefined { span: Some(span), what: format!("ln({q}) (a real logarithm of a negative number)") })
+        }
         _ => Ok(Expr::call(Func::Ln, x)),
+    }
+}
+
+/// Reads an equation `lhs = rhs` as the expression `lhs - rhs`; text without
+/// `=` is read as `expr = 0`. Error spans point into the whole text.
+///
+/// ```
+/// let l = kobai::Limits::default();
+/// assert_eq!(kobai::read_equation("8*w1 - 20 = 0", &l).unwrap().to_string(), "8*w1 - 20");
+/// assert_eq!(kobai::read_equation("x^2 = 2", &l).unwrap().to_string(), "x^2 - 2");
+/// let err = kobai::read_equation("x = 2*", &l).unwrap_err();
+/// assert_eq!(err.span().unwrap().start, 6);
+/// assert!(kobai::read_equation("x = 1 = 2", &l).is_err());
+/// ```
+pub fn read_equation(text: &str, limits: &Limits) -> Result<Expr> {
+    let mut depth = 0i64;
+    let mut signs = Vec::new();
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '(' | '[' | '{' | '（' | '［' | '｛' => depth += 1,
+            ')' | ']' | '}' | '）' | '］' | '｝' => depth -= 1,
+            '=' | '＝' if depth == 0 => signs.push((i, ch.len_utf8())),
+            _ => {}
+        }
+    }
+    match signs.as_slice() {
+        [] => read_with(text, limits),
+        [(at, width)] => {
+            let rest = at + width;
+            let lhs = read_with(&text[..*at], limits)?;
+            let rhs = read_with(&text[rest..], limits).map_err(|e| e.shifted(rest))?;
+            Ok(Expr::sub(&lhs, &rhs))
+        }
+        [_, (second, width), ..] => Err(Error::Parse {
+            span: Span::new(*second, second + width),
+            expected: "one `=` at most".into(),
+            message: "an equation has one `=`; write several equations as separate arguments".into(),
+        }),
     }
 }

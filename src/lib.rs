@@ -28,32 +28,38 @@ mod diff;
 mod error;
 mod expand;
 mod expr;
+mod limits;
+mod number;
 mod poly;
 mod print;
 mod simplify;
 mod solve;
-mod limits;
-mod number;
 mod subs;
 mod symbol;
 mod syntax;
 
+pub use diff::{derivative, diff, gradient, hessian};
 pub use error::{Error, Result};
+pub use expand::expand;
+pub use expr::{Expr, Func, Node, term_order};
 pub use limits::Limits;
 pub use number::{DecimalError, Q};
-pub use symbol::Symbol;
-pub use syntax::ast::{Ast, AstKind, Bracket, MulStyle};
-pub use syntax::parse::{parse, parse_with};
-pub use syntax::span::Span;
-pub use syntax::KNOWN_FUNCTIONS;
-pub use expr::{Expr, Func, Node, term_order};
+pub use poly::{Poly, UPoly};
 pub use print::{latex, structural, text, unicode};
-pub use syntax::lower::{lower, read, read_with};
-pub use diff::{derivative, diff, gradient, hessian};
-pub use expand::expand;
-pub use subs::{Bindings, Evaluation, eval, parse_bindings, subs};
 pub use simplify::{simplify, tidy};
 pub use solve::linear::{
-    Affine, Definiteness, Family, Inconsistency, Inertia, LinearSolution, MatrixError, determinant, inertia, matrix_rank,
-    solve_linear,
+    Affine, Definiteness, Family, Inconsistency, Inertia, LinearSolution, MatrixError, determinant, inertia,
+    matrix_rank, solve_linear,
+};
+pub use subs::{Bindings, Evaluation, eval, parse_bindings, subs};
+pub use symbol::Symbol;
+pub use syntax::KNOWN_FUNCTIONS;
+pub use syntax::ast::{Ast, AstKind, Bracket, MulStyle};
+pub use syntax::lower::{lower, read, read_equation, read_with};
+pub use syntax::parse::{parse, parse_with};
+pub use syntax::span::Span;
+pub use solve::roots::{IntervalRoot, QuadraticRoot, RealRoot, RootValue, real_roots};
+pub use solve::stationary::{
+    Coordinate, Kind, Point, Solutions, SolveOptions, Stationary, StationaryReport, Value, solve_equations,
+    stationary_points,
 };

@@ -41,10 +41,7 @@ fn coordinate(c: &Coordinate, digits: usize, format: Format) -> String {
                     Some(d) => format!("{exact} (= {d})"),
                     None => format!("{exact} (≈ {})", c.decimal(digits)),
                 },
-                None => match c.approx() {
-                    Some(v) => format!("{exact} (≈ {v})"),
-                    None => exact,
-                },
+                None => format!("{exact} (≈ {})", c.decimal(digits)),
             }
         }
         None => format!("≈ {}", c.decimal(digits)),

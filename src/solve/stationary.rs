@@ -577,15 +577,11 @@ fn unbounded_below(loss: &Poly, degree: u64, hessian: Option<Definiteness>) -> b
 }
 
 fn classify(point: &Point, loss: &Poly, hessian: &[Vec<Poly>], limits: &Limits) -> Result<(Kind, String)> {
-    let _ = limits;
     if let [(_, c)] = point.values.as_slice() {
         return classify_one(c, loss);
     }
     let Some(values) = point.values.iter().map(|(_, c)| c.rational()).collect::<Option<Vec<Q>>>() else {
-        return Ok((
-            Kind::Degenerate("not classified".into()),
-            "the point is irrational in several variables; kobai classifies such points only in one variable".into(),
-        ));
+        return classify_by_minors(point, hessian, limits);
     };
     let h: Vec<Vec<Q>> = hessian.iter().map(|r| r.iter().map(|p| p.eval(&values)).collect::<Result<_>>()).collect::<Result<_>>()?;
     let d = inertia(&h)?.definiteness();
@@ -598,6 +594,113 @@ fn classify(point: &Point, loss: &Poly, hessian: &[Vec<Poly>], limits: &Limits) 
             format!("the Hessian is {} and singular: a higher-order test would decide", definiteness_words(other)),
         ),
     })
+}
+
+/// Several variables at an irrational point: Sylvester's criterion on the
+/// leading principal minors of the Hessian, each an exact number of the form
+/// `a + b·√c` whose sign is decided exactly.
+fn classify_by_minors(point: &Point, hessian: &[Vec<Poly>], limits: &Limits) -> Result<(Kind, String)> {
+    let undecided = || {
+        Ok((
+            Kind::Degenerate("not classified".into()),
+            "the Hessian at this irrational point has entries kobai cannot sign exactly".to_string(),
+        ))
+    };
+    let bindings: Option<Vec<(Symbol, Expr)>> =
+        point.values.iter().map(|(s, c)| c.exact().map(|e| (*s, e))).collect();
+    let Some(bindings) = bindings else { return undecided() };
+    if hessian.len() > 4 {
+        return undecided();
+    }
+    let mut h = Vec::with_capacity(hessian.len());
+    for row in hessian {
+        let mut r = Vec::with_capacity(row.len());
+        for p in row {
+            r.push(expand(&subs(&p.to_expr(), &bindings)?, limits)?);
+        }
+        h.push(r);
+    }
+    let mut signs = Vec::with_capacity(h.len());
+    for k in 1..=h.len() {
+        let minor: Vec<Vec<Expr>> = h.iter().take(k).map(|r| r.iter().take(k).cloned().collect()).collect();
+        let det = expand(&determinant(&minor), limits)?;
+        match exact_sign(&det) {
+            Some(s) => signs.push(s),
+            None => return undecided(),
+        }
+    }
+    let n = signs.len();
+    Ok(if signs.iter().all(|&s| s > 0) {
+        (Kind::Minimum, "the Hessian is positive definite (all leading principal minors > 0)".into())
+    } else if signs.iter().enumerate().all(|(i, &s)| if i % 2 == 0 { s < 0 } else { s > 0 }) {
+        (Kind::Maximum, "the Hessian is negative definite (leading principal minors alternate in sign)".into())
+    } else if signs.get(n - 1).is_some_and(|&s| s != 0) {
+        (Kind::Saddle, "the Hessian is nonsingular and not definite, so indefinite".into())
+    } else {
+        (
+            Kind::Degenerate("second-order test fails".into()),
+            "the Hessian is singular here: a higher-order test would decide".into(),
+        )
+    })
+}
+
+/// The determinant by cofactor expansion (for the small matrices of
+/// [`classify_by_minors`]).
+fn determinant(m: &[Vec<Expr>]) -> Expr {
+    match m.len() {
+        0 => Expr::one(),
+        1 => m.first().and_then(|r| r.first()).cloned().unwrap_or_else(Expr::zero),
+        n => {
+            let mut terms = Vec::with_capacity(n);
+            for j in 0..n {
+                let Some(a) = m.first().and_then(|r| r.get(j)) else { continue };
+                let minor: Vec<Vec<Expr>> = m
+                    .iter()
+                    .skip(1)
+                    .map(|r| r.iter().enumerate().filter(|(k, _)| *k != j).map(|(_, e)| e.clone()).collect())
+                    .collect();
+                let sign = if j % 2 == 0 { Q::one() } else { Q::from(-1) };
+                terms.push((Expr::mul(a, &determinant(&minor)), sign));
+            }
+            Expr::weighted_sum(Q::zero(), terms)
+        }
+    }
+}
+
+/// The sign of a number `a + b·√c` given as an expanded `Expr`; `None` for
+/// anything else (several different radicals).
+fn exact_sign(e: &Expr) -> Option<i32> {
+    let radical = |t: &Expr| matches!(t.node(), Node::Pow(b, x) if b.as_num().is_some_and(|q| !q.is_negative()) && x.as_num() == Some(&Q::new(1, 2)));
+    match e.node() {
+        Node::Num(q) => Some(q.signum()),
+        Node::Pow(..) if radical(e) => Some(1),
+        Node::Product { coeff, factors } if factors.len() == 1 && factors.first().is_some_and(|(b, x)| radical(&Expr::pow(b, x))) => {
+            Some(coeff.signum())
+        }
+        Node::Sum { constant, terms } => match terms.as_slice() {
+            [(t, b)] if radical(t) => {
+                let Node::Pow(c, _) = t.node() else { return None };
+                let c = c.as_num()?;
+                let (sa, sb) = (constant.signum(), b.signum());
+                if sa == sb || sb == 0 {
+                    return Some(sa);
+                }
+                if sa == 0 {
+                    return Some(sb);
+                }
+                // Opposite signs: compare a² with b²·c.
+                let lhs = constant.mul(constant);
+                let rhs = b.mul(b).mul(c);
+                Some(match lhs.cmp(&rhs) {
+                    std::cmp::Ordering::Greater => sa,
+                    std::cmp::Ordering::Less => sb,
+                    std::cmp::Ordering::Equal => 0,
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// One variable: the first derivative of order ≥ 2 that does not vanish at
@@ -684,7 +787,10 @@ impl Coordinate {
             Coordinate::Root(r) => r.value.to_decimal(digits),
             Coordinate::Exact(e) => match e.as_num() {
                 Some(q) => q.to_decimal_string(digits),
-                None => self.approx().map(|v| v.to_string()).unwrap_or_default(),
+                None => match rational_approximation(e, digits + 10) {
+                    Some(q) => pad_decimals(q.to_decimal_string(digits), places),
+                    None => self.approx().map(|v| v.to_string()).unwrap_or_default(),
+                },
             },
         }
     }
@@ -740,4 +846,56 @@ fn decimal_ceil(q: &Q, places: u32) -> String {
     let scaled = q.mul(&scale);
     let ceil = num_integer::Integer::div_ceil(&scaled.numer(), &scaled.denom());
     Q::from(ceil).div(&scale).and_then(|v| v.terminating_decimal()).unwrap_or_else(|| q.to_string())
+}
+
+/// A rational within about `10^-digits` (relative) of a number built from
+/// rationals and real radicals, for printing decimals of exact values.
+fn rational_approximation(e: &Expr, digits: usize) -> Option<Q> {
+    match e.node() {
+        Node::Num(q) => Some(q.clone()),
+        Node::Sym(_) | Node::Call(..) => None,
+        Node::Sum { constant, terms } => terms.iter().try_fold(constant.clone(), |acc, (t, c)| {
+            Some(acc.add(&c.mul(&rational_approximation(t, digits)?)))
+        }),
+        Node::Product { coeff, factors } => factors.iter().try_fold(coeff.clone(), |acc, (b, x)| {
+            Some(acc.mul(&power_approximation(b, x, digits)?))
+        }),
+        Node::Pow(b, x) => power_approximation(b, x, digits),
+    }
+}
+
+fn power_approximation(b: &Expr, x: &Expr, digits: usize) -> Option<Q> {
+    let x = x.as_num()?;
+    let k = i64::try_from(x.numer()).ok()?;
+    let q = usize::try_from(x.denom()).ok()?;
+    let base = rational_approximation(b, digits)?;
+    if q == 1 {
+        return base.pow(k);
+    }
+    if base.is_negative() || q > 64 {
+        return None;
+    }
+    let mut coeffs = vec![Q::zero(); q + 1];
+    if let Some(first) = coeffs.first_mut() {
+        *first = base.neg();
+    }
+    if let Some(last) = coeffs.last_mut() {
+        *last = Q::one();
+    }
+    let roots = real_roots(&UPoly::new(coeffs), &Limits::default()).ok()?;
+    let root = roots.last()?.value.midpoint(digits);
+    root.pow(k)
+}
+
+/// Pads a decimal approximation with the zeros that rounding dropped, so
+/// that it shows `places` digits after the point like the other roots.
+fn pad_decimals(mut text: String, places: usize) -> String {
+    let have = text.split_once('.').map_or(0, |(_, frac)| frac.len());
+    if have < places {
+        if have == 0 {
+            text.push('.');
+        }
+        text.push_str(&"0".repeat(places - have));
+    }
+    text
 }

@@ -34,6 +34,10 @@ fn main() -> Result<(), kobai::Error> {
 
     // The gradient is zero at w1 = 20/8 = 5/2, where the error vanishes.
     let at_best = parse_bindings("w1=5/2", &limits)?;
-    println!("at w1 = 5/2: gradient = {}, square_error = {}", subs(&gradient_at, &at_best)?, subs(&expanded, &at_best)?);
+    println!(
+        "at w1 = 5/2: gradient = {}, square_error = {}",
+        subs(&gradient_at, &at_best)?,
+        subs(&expanded, &at_best)?
+    );
     Ok(())
 }

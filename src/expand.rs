@@ -98,7 +98,10 @@ impl Terms {
             return Err(Error::Limit {
                 what: "number of terms",
                 limit: limits.max_terms as u64,
-                reached: format!("expanding a {n}-term sum to the power {k} gives up to {} terms", show_count(estimate)),
+                reached: format!(
+                    "expanding a {n}-term sum to the power {k} gives up to {} terms",
+                    show_count(estimate)
+                ),
                 flag: "--max-terms",
             });
         }

@@ -21,12 +21,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            max_depth: 500,
-            max_exponent: 10_000,
-            max_terms: 1_000_000,
-            max_number_bits: 1_000_000,
-        }
+        Limits { max_depth: 500, max_exponent: 10_000, max_terms: 1_000_000, max_number_bits: 1_000_000 }
     }
 }
 

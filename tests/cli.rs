@@ -47,7 +47,10 @@ fn the_issue_examples() {
     prints(&["diff", "((w1*x1)-target)^2", "--wrt", "w1"], "2*w1*x1^2 - 2*target*x1");
     prints(&["diff", "((w1*x1)-target)^2", "--wrt", "w1", "--at", "x1=2,target=5"], "8*w1 - 20");
     prints(&["diff", "((w1*x1)-target)^2", "--wrt", "w1", "--at", "x1=2", "--at", "target=5"], "8*w1 - 20");
-    prints(&["grad", "(w0 + w1*x - t)^2", "--wrt", "w0,w1"], "d/dw0  2*w1*x - 2*t + 2*w0\nd/dw1  2*w1*x^2 - 2*t*x + 2*w0*x");
+    prints(
+        &["grad", "(w0 + w1*x - t)^2", "--wrt", "w0,w1"],
+        "d/dw0  2*w1*x - 2*t + 2*w0\nd/dw1  2*w1*x^2 - 2*t*x + 2*w0*x",
+    );
     prints(&["hessian", "(w0 + w1*x - t)^2", "--wrt", "w0,w1"], "variables: w0, w1\n[ 2     2*x   ]\n[ 2*x   2*x^2 ]");
     prints(&["diff", "x^3*exp(2*x)", "--wrt", "x", "--order", "2"], "4*x^3*exp(2*x) + 12*x^2*exp(2*x) + 6*x*exp(2*x)");
     prints(&["eval", "4*w1^2 - 20*w1 + 25", "--at", "w1=5/2"], "0");

@@ -6,6 +6,5 @@ pub mod parse;
 pub mod span;
 
 /// The function names the parser knows, as written by users.
-pub const KNOWN_FUNCTIONS: &[&str] = &[
-    "exp", "ln", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "abs", "sign",
-];
+pub const KNOWN_FUNCTIONS: &[&str] =
+    &["exp", "ln", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "abs", "sign"];

@@ -65,6 +65,16 @@ fn diff_power(b: &Expr, p: &Expr, x: Symbol) -> Expr {
         return Expr::product([p.clone(), Expr::pow(b, &lowered), db]);
     }
     let dp = diff(p, x);
+    // A constant non-positive base: 0^p is 0 wherever it is differentiable,
+    // and for b < 0 the real logarithm is taken of |b| (the formal rule).
+    if let Some(q) = b.as_num() {
+        if q.is_zero() {
+            return Expr::zero();
+        }
+        if q.is_negative() {
+            return Expr::product([Expr::pow(b, p), Expr::call(Func::Ln, &Expr::num(q.abs())), dp]);
+        }
+    }
     let ln_b = Expr::call(Func::Ln, b);
     if !b.contains(x) {
         // b^p·ln(b)·p'

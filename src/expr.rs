@@ -122,8 +122,8 @@ pub enum Node {
     /// number with an exponent that folds to a rational (`2^(1/2)` stays);
     /// under an integer exponent never a product or a power (those are
     /// flattened) and never a sum that is not primitive (integer coefficients
-    /// with no common factor, the first term positive: `-2*x - 2` as a factor
-    /// is `-2·(x + 1)`), so each product has one representation; no exponent is zero; the coefficient is not zero; not a lone
+    /// with no common factor, the first term positive (for a constant plus
+    /// calls only, the constant): `-2*x - 2` as a factor is `-2·(x + 1)`), so each product has one representation; no exponent is zero; the coefficient is not zero; not a lone
     /// factor with coefficient 1.
     Product {
         /// The numeric coefficient.
@@ -282,7 +282,7 @@ impl Expr {
     /// `-a`.
     ///
     /// ```
-    /// assert_eq!(kobai::Expr::neg(&kobai::read("x - 1").unwrap()).to_string(), "-x + 1");
+    /// assert_eq!(kobai::Expr::neg(&kobai::read("x - 1").unwrap()).to_string(), "1 - x");
     /// ```
     pub fn neg(a: &Expr) -> Expr {
         Expr::scale(a, &Q::from(-1))
@@ -341,7 +341,7 @@ impl Expr {
     /// ```
     /// use kobai::{Expr, Q, read};
     /// let s = Expr::weighted_sum(Q::from(25), [(read("w1").unwrap(), Q::from(-20))]);
-    /// assert_eq!(s.to_string(), "-20*w1 + 25");
+    /// assert_eq!(s.to_string(), "25 - 20*w1");
     /// ```
     pub fn weighted_sum<I: IntoIterator<Item = (Expr, Q)>>(constant: Q, items: I) -> Expr {
         let mut acc = SumBuilder { constant, ..SumBuilder::default() };
@@ -465,6 +465,8 @@ impl Expr {
     /// ```
     /// assert!(kobai::read("2*x^2 + x*y - 1").unwrap().is_canonical());
     /// ```
+    // The conditions read as the list of invariants in the `Node` docs.
+    #[allow(clippy::nonminimal_bool)]
     pub fn is_canonical(&self) -> bool {
         match self.node() {
             Node::Num(_) | Node::Sym(_) => true,
@@ -595,11 +597,10 @@ impl Expr {
     /// A product with coefficient 1 from factors that already satisfy the
     /// product invariants (sorted, distinct, non-zero exponents).
     fn monic_product(mut factors: Vec<(Expr, Expr)>) -> Expr {
-        if factors.len() == 1 {
-            if let Some((b, e)) = factors.pop() {
+        if factors.len() == 1
+            && let Some((b, e)) = factors.pop() {
                 return Expr::pow(&b, &e);
             }
-        }
         Expr::from_node(Node::Product { coeff: Q::one(), factors })
     }
 
@@ -613,7 +614,8 @@ impl Expr {
 
     /// For a sum, its content and primitive part: `-4*x - 2` is
     /// `(-2, 2*x + 1)`, `x/2 + 1/3` is `(1/6, 3*x + 2)`; the primitive part has
-    /// integer coefficients without a common factor and a positive first term.
+    /// integer coefficients without a common factor and a positive first term
+    /// (a constant plus calls only: a positive constant, `1 - sigmoid(x)`).
     /// Anything else is `(1, self)`.
     ///
     /// ```
@@ -632,7 +634,13 @@ impl Expr {
             num_gcd = num_integer::Integer::gcd(&num_gcd, &c.numer());
             den_lcm = num_integer::Integer::lcm(&den_lcm, &c.denom());
         }
-        let negative = terms.first().is_some_and(|(_, c)| c.is_negative());
+        // The sign is that of the first term (`2*w1 - 5` stays), except that
+        // a sum of a constant and function calls takes the constant's sign, so
+        // that the textbook `1 - sigmoid(x)` stays as written.
+        let negative = match terms.first() {
+            Some((t, c)) if constant.is_zero() || !degree(t).is_zero() => c.is_negative(),
+            _ => constant.is_negative(),
+        };
         let content = Q::from(num_gcd).div(&Q::from(den_lcm)).unwrap_or_else(Q::one);
         let content = if negative { content.neg() } else { content };
         if content.is_one() {
@@ -911,10 +919,8 @@ impl ProductBuilder {
                 respill.push(Expr::pow(&b, &e));
                 continue;
             }
+            // Exponents that cancel leave 1, as x/x does (0^x/0^x included).
             if e.is_zero() {
-                if b.is_zero() {
-                    factors.push((b, e));
-                }
                 continue;
             }
             // A factor that is itself a power after merging exponents
@@ -956,11 +962,10 @@ impl ProductBuilder {
                 return Expr::monic_product(factors);
             }
             // A number times a sum distributes: 2*(x + 1) is 2*x + 2.
-            if let Some((b, e)) = factors.first() {
-                if e.is_one() && matches!(b.node(), Node::Sum { .. }) {
+            if let Some((b, e)) = factors.first()
+                && e.is_one() && matches!(b.node(), Node::Sum { .. }) {
                     return Expr::weighted_sum(Q::zero(), [(b.clone(), self.coeff)]);
                 }
-            }
         }
         Expr::from_node(Node::Product { coeff: self.coeff, factors })
     }

@@ -268,11 +268,10 @@ impl Q {
     /// assert_eq!(Q::new(1, 2).add(&Q::new(1, 3)), Q::new(5, 6));
     /// ```
     pub fn add(&self, other: &Q) -> Q {
-        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
-            if let Some(r) = checked_add(a, b) {
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0)
+            && let Some(r) = checked_add(a, b) {
                 return Q(Repr::Small(r));
             }
-        }
         Q::from_big(self.to_big() + other.to_big())
     }
 
@@ -293,11 +292,10 @@ impl Q {
     /// assert_eq!(Q::new(2, 3).mul(&Q::new(3, 4)), Q::new(1, 2));
     /// ```
     pub fn mul(&self, other: &Q) -> Q {
-        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
-            if let Some(r) = checked_mul(a, b) {
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0)
+            && let Some(r) = checked_mul(a, b) {
                 return Q(Repr::Small(r));
             }
-        }
         Q::from_big(self.to_big() * other.to_big())
     }
 
@@ -440,7 +438,7 @@ impl Q {
         if n == 0 {
             return None;
         }
-        if self.is_negative() && n % 2 == 0 {
+        if self.is_negative() && n.is_multiple_of(2) {
             return None;
         }
         let root_of = |x: &BigInt| -> Option<BigInt> {
@@ -513,11 +511,10 @@ impl Q {
     /// assert_eq!(kobai::Q::new(1, 3).to_decimal_string(5), "0.33333");
     /// ```
     pub fn to_decimal_string(&self, digits: usize) -> String {
-        if let Some(exact) = self.terminating_decimal() {
-            if exact.len() <= digits + 2 {
+        if let Some(exact) = self.terminating_decimal()
+            && exact.len() <= digits + 2 {
                 return exact;
             }
-        }
         let digits = digits.max(1);
         let num = self.numer().abs();
         let den = self.denom();

@@ -25,16 +25,19 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Result<Expr> {
 }
 
 /// The form results are printed in: polynomials expanded (so they print in
-/// the canonical term order), everything else in canonical form.
+/// the canonical term order), everything else [`simplify`]d.
 ///
 /// ```
 /// use kobai::{read, tidy, Limits};
 /// let l = Limits::default();
 /// assert_eq!(tidy(&read("2*(w1*x1 - target)*x1").unwrap(), &l).unwrap().to_string(), "2*w1*x1^2 - 2*target*x1");
 /// assert_eq!(tidy(&read("exp(x)*(x+1)").unwrap(), &l).unwrap().to_string(), "exp(x)*(x + 1)");
+/// // The cross-entropy gradient collapses to the famous σ(z) − t:
+/// let g = read("-t*(1 - sigmoid(z)) + sigmoid(z)*(1 - t)").unwrap();
+/// assert_eq!(tidy(&g, &l).unwrap().to_string(), "sigmoid(z) - t");
 /// ```
 pub fn tidy(e: &Expr, limits: &Limits) -> Result<Expr> {
-    if e.is_polynomial() { expand(e, limits) } else { Ok(e.clone()) }
+    if e.is_polynomial() { expand(e, limits) } else { simplify(e, limits) }
 }
 
 /// The number of nodes, a measure of how much there is to read.

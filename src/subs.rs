@@ -96,13 +96,11 @@ fn subs_map(e: &Expr, map: &HashMap<Symbol, &Expr>) -> Result<Expr> {
         Node::Pow(b, x) => checked_pow(&subs_map(b, map)?, &subs_map(x, map)?, None),
         Node::Call(f, a) => {
             let a = subs_map(a, map)?;
-            if *f == Func::Ln {
-                if let Some(q) = a.as_num() {
-                    if q.is_zero() || q.is_negative() {
+            if *f == Func::Ln
+                && let Some(q) = a.as_num()
+                    && (q.is_zero() || q.is_negative()) {
                         return Err(Error::Undefined { span: None, what: format!("ln({q})") });
                     }
-                }
-            }
             Ok(Expr::call(*f, &a))
         }
     }
@@ -200,8 +198,8 @@ fn approximate(e: &Expr, limits: &Limits) -> Result<f64> {
 }
 
 fn power(b: &Expr, x: &Expr, limits: &Limits) -> Result<f64> {
-    if let (Some(bq), Some(xq)) = (b.as_num(), x.as_num()) {
-        if xq.is_integer() {
+    if let (Some(bq), Some(xq)) = (b.as_num(), x.as_num())
+        && xq.is_integer() {
             return Err(Error::Limit {
                 what: "size of a number",
                 limit: FOLD_POWER_BITS,
@@ -209,7 +207,6 @@ fn power(b: &Expr, x: &Expr, limits: &Limits) -> Result<f64> {
                 flag: "--max-number-bits",
             });
         }
-    }
     let bv = approximate(b, limits)?;
     let xv = approximate(x, limits)?;
     if bv < 0.0 && xv.fract() != 0.0 {

@@ -34,12 +34,14 @@ fn render(e: &Expr) -> (String, Prec) {
         Node::Sym(s) => (name(s.name()), Prec::Atom),
         Node::Sum { constant, terms } => {
             let mut out = String::new();
-            for (i, (t, c)) in terms.iter().enumerate() {
-                let (body, negative) = render_term(c, t);
-                push_signed(&mut out, i == 0, negative, &body);
-            }
-            if !constant.is_zero() {
-                push_signed(&mut out, false, constant.is_negative(), &render_num(&constant.abs()).0);
+            for (i, item) in super::sum_order(constant, terms).into_iter().enumerate() {
+                match item.and_then(|k| terms.get(k)) {
+                    Some((t, c)) => {
+                        let (body, negative) = render_term(c, t);
+                        push_signed(&mut out, i == 0, negative, &body);
+                    }
+                    None => push_signed(&mut out, i == 0, constant.is_negative(), &render_num(&constant.abs()).0),
+                }
             }
             (out, Prec::Sum)
         }
@@ -349,7 +351,7 @@ mod tests {
             pow(&target, &n(2)),
         ]);
         t(&expanded, "w_{1}^{2} x_{1}^{2} - 2 \\mathrm{target} w_{1} x_{1} + \\mathrm{target}^{2}");
-        t(&add([Expr::neg(&s("x")), n(1)]), "-x + 1");
+        t(&add([Expr::neg(&s("x")), n(1)]), "1 - x");
         t(&add([s("x"), q(-1, 2)]), "x - \\frac{1}{2}");
         t(&Expr::neg(&s("x")), "-x");
         t(&n(-3), "-3");

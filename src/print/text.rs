@@ -30,12 +30,14 @@ fn render(e: &Expr) -> (String, Prec) {
         Node::Sym(s) => (s.name().to_string(), Prec::Atom),
         Node::Sum { constant, terms } => {
             let mut out = String::new();
-            for (i, (t, c)) in terms.iter().enumerate() {
-                let (body, negative) = render_term(c, t);
-                push_signed(&mut out, i == 0, negative, &body);
-            }
-            if !constant.is_zero() {
-                push_signed(&mut out, false, constant.is_negative(), &constant.abs().to_string());
+            for (i, item) in super::sum_order(constant, terms).into_iter().enumerate() {
+                match item.and_then(|k| terms.get(k)) {
+                    Some((t, c)) => {
+                        let (body, negative) = render_term(c, t);
+                        push_signed(&mut out, i == 0, negative, &body);
+                    }
+                    None => push_signed(&mut out, i == 0, constant.is_negative(), &constant.abs().to_string()),
+                }
             }
             (out, Prec::Sum)
         }

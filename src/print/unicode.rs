@@ -40,12 +40,14 @@ fn render(e: &Expr) -> (String, Prec) {
         Node::Sym(s) => (s.name().to_string(), Prec::Atom),
         Node::Sum { constant, terms } => {
             let mut out = String::new();
-            for (i, (t, c)) in terms.iter().enumerate() {
-                let (body, negative) = render_term(c, t);
-                push_signed(&mut out, i == 0, negative, &body);
-            }
-            if !constant.is_zero() {
-                push_signed(&mut out, false, constant.is_negative(), &constant.abs().to_string());
+            for (i, item) in super::sum_order(constant, terms).into_iter().enumerate() {
+                match item.and_then(|k| terms.get(k)) {
+                    Some((t, c)) => {
+                        let (body, negative) = render_term(c, t);
+                        push_signed(&mut out, i == 0, negative, &body);
+                    }
+                    None => push_signed(&mut out, i == 0, constant.is_negative(), &constant.abs().to_string()),
+                }
             }
             (out, Prec::Sum)
         }
@@ -257,7 +259,7 @@ mod tests {
             pow(&target, &n(2)),
         ]);
         t(&expanded, "w1²·x1² − 2target·w1·x1 + target²");
-        t(&add([Expr::neg(&s("x")), n(1)]), "−x + 1");
+        t(&add([Expr::neg(&s("x")), n(1)]), "1 − x");
         t(&add([s("x"), n(-1)]), "x − 1");
         t(&Expr::neg(&s("x")), "−x");
         t(&n(-3), "−3");

@@ -17,7 +17,16 @@ pub fn demo() -> Result<Output, Error> {
     let w1 = Symbol::new("w1");
     let gradient = kobai::derivative(&square_error, w1, 1, &limits)?;
     let gradient_at = kobai::expand(&kobai::subs(&gradient, &data)?, &limits)?;
-    Ok(Output::Walk(vec![
+    let report = kobai::stationary_points(&at_point, &[w1], &kobai::SolveOptions::default())?;
+    let mut best = Vec::new();
+    for p in &report.points {
+        if let [(_, c)] = p.point.values.as_slice()
+            && let Some(e) = c.exact()
+        {
+            best.push((format!("gradient zero at w1 ({})", p.kind.word()), e));
+        }
+    }
+    let mut walk = vec![
         ("predict".into(), predict),
         ("error".into(), error),
         ("square_error".into(), square_error),
@@ -25,5 +34,7 @@ pub fn demo() -> Result<Output, Error> {
         ("expanded".into(), expanded),
         ("d/dw1".into(), gradient),
         ("d/dw1 at the data".into(), gradient_at),
-    ]))
+    ];
+    walk.extend(best);
+    Ok(Output::Walk(walk))
 }

@@ -24,24 +24,31 @@
 
 #![warn(missing_docs)]
 
+mod data;
+mod descent;
 mod diff;
 mod error;
 mod expand;
 mod expr;
+mod fit;
 mod limits;
 mod number;
 mod poly;
 mod print;
 mod simplify;
 mod solve;
+mod steps;
 mod subs;
 mod symbol;
 mod syntax;
 
+pub use data::{CsvReader, DataError};
+pub use descent::{Descent, DescentOptions, Iterate, Number, Outcome, QuadraticAnalysis, StableRange, Stop, descend};
 pub use diff::{derivative, diff, gradient, hessian};
 pub use error::{Error, Result};
 pub use expand::expand;
 pub use expr::{Expr, Func, Node, term_order};
+pub use fit::{Fit, FitError, FitOptions, LossSum, fit, split_variables, sum_rows};
 pub use limits::Limits;
 pub use number::{DecimalError, Q};
 pub use poly::{Poly, UPoly};
@@ -63,3 +70,4 @@ pub use solve::stationary::{
     Coordinate, Kind, Point, Solutions, SolveOptions, Stationary, StationaryReport, Value, solve_equations,
     stationary_points,
 };
+pub use steps::{Step, Steps, diff_steps, expand_steps, minimize_steps, simplify_steps, solve_steps, statement_steps};

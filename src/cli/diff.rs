@@ -21,6 +21,21 @@ fn finish(d: &kobai::Expr, bindings: &kobai::Bindings, input: &Input<'_>) -> Res
 /// `diff --wrt x [--order n]`.
 pub fn diff(input: &Input<'_>, wrt: &str, order: u32) -> Result<Output, Error> {
     let (e, bindings, vars) = prepare(input, &[wrt.to_string()])?;
+    if input.wants_steps() {
+        // Each further order explains the derivative of the previous result.
+        let mut all = Vec::new();
+        let mut ast = input.ast()?;
+        for k in 1..=order {
+            let at: &[(kobai::Symbol, kobai::Expr)] = if k == order { &bindings } else { &[] };
+            let steps = kobai::diff_steps(&ast, vars[0], at, &input.limits)?;
+            if k < order {
+                let last = steps.steps.last().map(|s| s.text.clone()).unwrap_or_default();
+                ast = kobai::parse_with(&last, &input.limits)?;
+            }
+            all.push(steps);
+        }
+        return Ok(Output::Steps(all));
+    }
     let mut d = e;
     for &v in &vars {
         d = kobai::derivative(&d, v, order, &input.limits)?;
@@ -31,6 +46,11 @@ pub fn diff(input: &Input<'_>, wrt: &str, order: u32) -> Result<Output, Error> {
 /// `grad --wrt a,b,...`.
 pub fn grad(input: &Input<'_>, wrt: &[String]) -> Result<Output, Error> {
     let (e, bindings, vars) = prepare(input, wrt)?;
+    if input.wants_steps() {
+        let ast = input.ast()?;
+        let all = vars.iter().map(|&v| kobai::diff_steps(&ast, v, &bindings, &input.limits)).collect::<Result<_, _>>()?;
+        return Ok(Output::Steps(all));
+    }
     let items = kobai::gradient(&e, &vars, &input.limits)?
         .iter()
         .map(|d| finish(d, &bindings, input))

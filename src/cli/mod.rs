@@ -4,6 +4,7 @@ mod demo;
 mod diagnostics;
 mod diff;
 mod eval;
+mod fit;
 mod output;
 mod rewrite;
 mod solve;
@@ -42,9 +43,11 @@ enum Command {
     /// rational exists, marked ≈)
     Eval(Common),
     /// Find where the gradient is zero, exactly, and classify each point
-    Minimize(SolveArgs),
+    Minimize(MinimizeArgs),
     /// Solve equations exactly: `EXPR = EXPR`, or `EXPR` meaning `EXPR = 0`
     Solve(SolveArgs),
+    /// Sum a loss over the rows of a CSV file and find its exact minimum
+    Fit(fit::FitArgs),
     /// Walk the tutorial: target = w1 × x1 with x1 = 2, target = 5
     Demo(DemoArgs),
 }
@@ -77,6 +80,9 @@ pub struct Common {
     /// Also print how the input was read, fully parenthesized
     #[arg(long)]
     show_parse: bool,
+    /// Explain the result step by step (diff, grad, expand, simplify, minimize, solve)
+    #[arg(long)]
+    steps: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -121,12 +127,23 @@ struct SolveArgs {
     #[command(flatten)]
     common: Common,
     /// More equations, for a system (`solve "x + y = 3" "x - y = 1"`)
-    #[arg(allow_hyphen_values = true)]
     more: Vec<String>,
     /// The variables, comma separated (default: every variable left after --at)
     #[arg(long, visible_alias = "for", value_name = "VARS", value_delimiter = ',')]
     wrt: Vec<String>,
-    /// Significant digits shown for roots known only by an interval
+    /// Digits after the decimal point shown for values that are not rational
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    digits: u16,
+}
+
+#[derive(Args)]
+struct MinimizeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The variables, comma separated (default: every variable left after --at)
+    #[arg(long, value_name = "VARS", value_delimiter = ',')]
+    wrt: Vec<String>,
+    /// Digits after the decimal point shown for values that are not rational
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
     digits: u16,
 }
@@ -195,6 +212,16 @@ impl<'a> Input<'a> {
             all.extend(kobai::parse_bindings(text, &self.limits)?);
         }
         Ok(all)
+    }
+
+    /// The parsed input, as written (for step-by-step explanations).
+    pub fn ast(&self) -> Result<kobai::Ast, Error> {
+        kobai::parse_with(&self.source, &self.limits)
+    }
+
+    /// True when `--steps` asked for an explanation.
+    pub fn wants_steps(&self) -> bool {
+        self.common.steps
     }
 
     /// The fully parenthesized reading, when `--show-parse` asked for it.
@@ -280,6 +307,7 @@ pub fn main() -> u8 {
             Some(&a.common),
             with_input(&a.common, |i| solve::solve(i, &a.more, &a.wrt, usize::from(a.digits)).map(Output::from)),
         ),
+        Command::Fit(a) => (Some(&a.common), with_input(&a.common, |i| fit::fit(i, a))),
         Command::Demo(_) => {
             (None, demo::demo().map(|o| (o, String::new(), "demo")).map_err(|e| (e, String::new(), "demo")))
         }

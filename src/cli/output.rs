@@ -36,6 +36,8 @@ pub enum Output {
     },
     /// A labelled walk through several results (the demo).
     Walk(Vec<(String, Expr)>),
+    /// Step-by-step explanations (one per variable for `grad`).
+    Steps(Vec<kobai::Steps>),
     /// Output already rendered in the chosen format, with its exit code.
     Rendered {
         /// What to print.
@@ -76,6 +78,24 @@ impl Output {
     pub fn render(&self, format: Format) -> String {
         if let Output::Rendered { text, .. } = self {
             return text.clone();
+        }
+        if let Output::Steps(all) = self {
+            if format == Format::Json {
+                let v = match all.as_slice() {
+                    [one] => one.to_json(),
+                    many => json!({"explanations": many.iter().map(kobai::Steps::to_json).collect::<Vec<_>>()}),
+                };
+                return format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }
+            let parts: Vec<String> = all
+                .iter()
+                .map(|s| match format {
+                    Format::Latex => s.render_latex(),
+                    Format::Unicode => s.render_text(true),
+                    Format::Text | Format::Json => s.render_text(false),
+                })
+                .collect();
+            return parts.join("\n");
         }
         if format == Format::Json {
             let mut text = serde_json::to_string_pretty(&self.json()).unwrap_or_default();
@@ -134,6 +154,7 @@ impl Output {
                 out
             }
             Output::Rendered { text, .. } => text.clone(),
+            Output::Steps(_) => String::new(),
             Output::Walk(items) => {
                 let width = items.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
                 let mut out = String::new();
@@ -196,6 +217,7 @@ impl Output {
                 json!({ "steps": steps })
             }
             Output::Rendered { text, .. } => json!(text),
+            Output::Steps(all) => json!(all.iter().map(kobai::Steps::to_json).collect::<Vec<_>>()),
         }
     }
 }

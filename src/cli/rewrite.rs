@@ -9,6 +9,9 @@ pub fn expand(input: &Input<'_>) -> Result<Output, Error> {
     let e = input.expr()?;
     let bindings = input.bindings()?;
     check_bindings(&bindings, &e)?;
+    if input.wants_steps() {
+        return Ok(Output::Steps(vec![kobai::expand_steps(&input.ast()?, &bindings, &input.limits)?]));
+    }
     let e = kobai::subs(&e, &bindings)?;
     Ok(Output::Expr { reading: input.parse_reading()?, expr: kobai::expand(&e, &input.limits)?, approx: None })
 }
@@ -18,6 +21,9 @@ pub fn simplify(input: &Input<'_>) -> Result<Output, Error> {
     let e = input.expr()?;
     let bindings = input.bindings()?;
     check_bindings(&bindings, &e)?;
+    if input.wants_steps() {
+        return Ok(Output::Steps(vec![kobai::simplify_steps(&input.ast()?, &bindings, &input.limits)?]));
+    }
     let e = kobai::subs(&e, &bindings)?;
     Ok(Output::Expr { reading: input.parse_reading()?, expr: kobai::simplify(&e, &input.limits)?, approx: None })
 }

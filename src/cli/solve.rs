@@ -28,9 +28,17 @@ fn show(e: &Expr, format: Format) -> String {
 
 /// `5/2 (= 2.5)`, `1/3 (≈ 0.3333…)`, `1 + sqrt(2) (≈ 2.414…)`, `≈ 1.1673…`.
 fn coordinate(c: &Coordinate, digits: usize, format: Format) -> String {
+    let decimal = || {
+        let d = c.decimal(digits);
+        if format == Format::Unicode { d.replace('-', "−") } else { d }
+    };
     if let Coordinate::Root(r @ kobai::RealRoot { value: kobai::RootValue::Quadratic(_), .. }) = c {
-        let shown = if format == Format::Unicode { r.value.unicode() } else { r.value.to_string() };
-        return format!("{shown} (≈ {})", c.decimal(digits));
+        let shown = match (format, r.to_expr()) {
+            (Format::Unicode, _) => r.value.unicode(),
+            (Format::Latex, Some(e)) => kobai::latex(&e),
+            _ => r.value.to_string(),
+        };
+        return format!("{shown} (≈ {})", decimal());
     }
     match c.exact() {
         Some(e) => {
@@ -39,12 +47,12 @@ fn coordinate(c: &Coordinate, digits: usize, format: Format) -> String {
                 Some(q) if q.is_integer() => exact,
                 Some(q) => match q.terminating_decimal() {
                     Some(d) => format!("{exact} (= {d})"),
-                    None => format!("{exact} (≈ {})", c.decimal(digits)),
+                    None => format!("{exact} (≈ {})", decimal()),
                 },
-                None => format!("{exact} (≈ {})", c.decimal(digits)),
+                None => format!("{exact} (≈ {})", decimal()),
             }
         }
-        None => format!("≈ {}", c.decimal(digits)),
+        None => format!("≈ {}", decimal()),
     }
 }
 
@@ -148,6 +156,10 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
     check_bindings(&bindings, &e)?;
     let loss = kobai::subs(&e, &bindings)?;
     let vars = chosen_variables(wrt, &e, &loss, &bindings)?;
+    if input.wants_steps() {
+        let steps = kobai::minimize_steps(&loss, &vars, &options(input, digits))?;
+        return Ok(Solved { text: super::Output::Steps(vec![steps]).render(input.common.format), code: 0 });
+    }
     let report = kobai::stationary_points(&loss, &vars, &options(input, digits))?;
     let format = input.common.format;
     let has_minimum = report.points.iter().any(|p| p.kind == Kind::Minimum)
@@ -190,6 +202,9 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
             v["family"] = family_json(family);
             v["kind"] = json!(kind.word());
             v["reason"] = json!(reason);
+            if let Some(l) = &report.family_loss {
+                v["loss"] = json!(kobai::text(l));
+            }
         }
         return Ok(Solved { text: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()), code });
     }
@@ -219,7 +234,8 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
         }
     }
     if let Some((family, kind, reason)) = &report.family {
-        out.push_str(&format!("{}    {} ({reason})\n", family_text(family, format), kind.word()));
+        let loss = report.family_loss.as_ref().map(|l| format!("    loss = {}", show(l, format))).unwrap_or_default();
+        out.push_str(&format!("{}    {} ({reason}){loss}\n", family_text(family, format), kind.word()));
     }
     if report.points.is_empty() && report.family.is_none() {
         out.push_str("no stationary points: the gradient is never zero\n");
@@ -247,6 +263,10 @@ pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize)
     let equations: Vec<Expr> = equations.iter().map(|e| kobai::subs(e, &bindings)).collect::<Result<_, _>>()?;
     let remaining = Expr::sum(equations.iter().map(|e| Expr::pow(e, &Expr::int(2))));
     let vars = chosen_variables(wrt, &everything, &remaining, &bindings)?;
+    if input.wants_steps() {
+        let steps = kobai::solve_steps(&equations, &vars, &input.limits)?;
+        return Ok(Solved { text: super::Output::Steps(vec![steps]).render(input.common.format), code: 0 });
+    }
     let solutions = kobai::solve_equations(&equations, &vars, &options(input, digits))?;
     let format = input.common.format;
     let (status, code) = match &solutions {

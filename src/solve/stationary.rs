@@ -208,13 +208,16 @@ pub struct StationaryReport {
     /// The stationary points, when there are finitely many.
     pub points: Vec<Stationary>,
     /// When the stationary points form a family: the family, its kind, and
-    /// the loss on it when that is constant.
+    /// the reason for the kind.
     pub family: Option<(Solutions, Kind, String)>,
     /// True when the loss is a quadratic with a positive semidefinite Hessian:
     /// then every minimum is global.
     pub convex_quadratic: bool,
     /// Set when the loss has no minimum because it is unbounded below.
     pub unbounded_below: bool,
+    /// The loss on the family of stationary points, when it is the same at
+    /// every point of it (always so for a quadratic loss).
+    pub family_loss: Option<Expr>,
 }
 
 /// Solves `equations = 0` for `vars`, exactly.
@@ -259,8 +262,10 @@ pub fn solve_equations(equations: &[Expr], vars: &[Symbol], options: &SolveOptio
             LinearSolution::Inconsistent(_) => Solutions::Finite(Vec::new()),
         });
     }
-    // Split equations that are products into cases: A·B = 0 when A = 0 or B = 0.
-    let cases = factor_cases(equations, &gens, limits)?;
+    // Split equations that are products into cases: A·B = 0 when A = 0 or B
+    // = 0. One equation in one variable is not split, so that the
+    // multiplicities of its roots come out of the square-free decomposition.
+    let cases = if vars.len() == 1 && polys.len() == 1 { vec![polys] } else { factor_cases(equations, &gens, limits)? };
     let mut points: Vec<Vec<Option<Coordinate>>> = Vec::new();
     let mut multiplicities: Vec<u32> = Vec::new();
     for case in cases {
@@ -516,6 +521,7 @@ pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -
         family: None,
         convex_quadratic,
         unbounded_below,
+        family_loss: None,
     };
     match solve_equations(&raw_gradient, vars, options)? {
         Solutions::Finite(points) => {
@@ -542,8 +548,26 @@ pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -
                 ),
                 None => (Kind::Degenerate("a family".into()), "a family of stationary points".to_string()),
             };
+            if degree <= 2
+                && let Solutions::Family { values, .. } = &family
+            {
+                // A quadratic is constant on its set of stationary points.
+                let at_zero: Vec<(Symbol, Expr)> = values
+                    .iter()
+                    .map(|(v, e)| {
+                        let free: Vec<(Symbol, Expr)> = e.symbols().into_iter().map(|s| (s, Expr::zero())).collect();
+                        subs(e, &free).map(|x| (*v, x))
+                    })
+                    .collect::<Result<_>>()?;
+                report.family_loss = Some(expand(&subs(&loss_poly.to_expr(), &at_zero)?, limits)?);
+            }
             report.family = Some((family, kind, reason));
         }
+    }
+    // A quadratic (or linear) loss that is bounded below attains its minimum,
+    // so one without stationary points is unbounded below.
+    if degree <= 2 && degree >= 1 && report.points.is_empty() && report.family.is_none() {
+        report.unbounded_below = true;
     }
     Ok(report)
 }

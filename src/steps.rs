@@ -6,7 +6,9 @@
 //! typed; an unevaluated `d/dx (…)` is a node of that tree until a rule
 //! replaces it. Every step is checked by the engine to equal the one before,
 //! and the last one to equal the plain result: a false step is an error, not
-//! an explanation.
+//! an explanation. The check is exact (equal canonical or expanded forms,
+//! rational functions cross-multiplied) where it can be, and otherwise a
+//! comparison at several rational points.
 
 use crate::diff::diff;
 use crate::error::{Error, Result};
@@ -30,6 +32,9 @@ pub struct Step {
     pub latex: String,
     /// The rule that was applied, in plain words; empty for the first line.
     pub rule: String,
+    /// For a chain of equalities, the value of this line (derivatives worked
+    /// out), so that callers can check consecutive lines themselves.
+    pub value: Option<Expr>,
 }
 
 /// An explanation: its steps, and whether they form a chain of equalities
@@ -247,7 +252,8 @@ fn derivative_rule(inner: &T, x: Symbol) -> (T, String) {
             };
             let outer = match &lowered {
                 T::Num(q, _) if q.is_one() => T::Mul(b(grouped(e)), b(grouped(base))),
-                T::Num(q, _) if q.is_zero() => num(0),
+                // n·u⁰ = n
+                T::Num(q, _) if q.is_zero() => grouped(e),
                 T::Num(q, _) if q.is_negative() => {
                     T::Mul(b(grouped(e)), b(T::Pow(b(grouped(base)), b(T::Group(b(lowered.clone()))))))
                 }
@@ -260,6 +266,17 @@ fn derivative_rule(inner: &T, x: Symbol) -> (T, String) {
             }
         }
         T::Pow(base, e) if !base.contains(x) => {
+            // A constant base that is zero or negative follows the engine's
+            // rule: 0^u has derivative 0, and for a < 0 the logarithm is of |a|.
+            let constant = base.value().ok().and_then(|v| v.as_num().cloned());
+            if let Some(q) = constant.as_ref().filter(|q| q.is_zero()) {
+                return (num(0), format!("{q}^u is 0 wherever it is differentiable"));
+            }
+            if let Some(q) = constant.filter(Q::is_negative) {
+                let power = T::Pow(b(grouped(base)), b(grouped(e)));
+                let ln = call("ln", &T::E(Expr::num(q.abs())));
+                return (T::Mul(b(T::Mul(b(power), b(ln))), b(d(e))), "exponential rule with ln|a|: (aᵘ)′ = aᵘ·ln|a|·u′".into());
+            }
             let euler = matches!(base.strip_groups(), T::Name(n) if n == "e");
             let power = T::Pow(b(grouped(base)), b(grouped(e)));
             if euler {
@@ -309,11 +326,11 @@ fn call_rule(name: &str, args: &[T], x: Symbol) -> (T, String) {
         ("sin", _) => (call("cos", a_plain), "(sin u)′ = cos(u)·u′"),
         ("cos", _) => (T::Neg(b(call("sin", a_plain))), "(cos u)′ = −sin(u)·u′"),
         ("tan", _) => (
-            T::Group(b(T::Add(b(num(1)), b(T::Pow(b(call("tan", a_plain)), b(num(2))))))),
+            T::Add(b(num(1)), b(T::Pow(b(call("tan", a_plain)), b(num(2))))),
             "(tan u)′ = (1 + tan²u)·u′",
         ),
         ("tanh", _) => (
-            T::Group(b(T::Sub(b(num(1)), b(T::Pow(b(call("tanh", a_plain)), b(num(2))))))),
+            T::Sub(b(num(1)), b(T::Pow(b(call("tanh", a_plain)), b(num(2))))),
             "(tanh u)′ = (1 − tanh²u)·u′",
         ),
         ("sigmoid", _) => (
@@ -457,8 +474,10 @@ fn render(t: &T, style: Style) -> (String, Prec) {
         T::Mul(a, c) => {
             // A derivative followed by a factor is bracketed: (d/dx u)*v.
             let left_at = if matches!(a.as_ref(), T::D(..)) { Prec::Power } else { Prec::Product };
+            // A negated factor is bracketed too: u*(-v), never u*-v.
+            let right_at = if matches!(c.as_ref(), T::Neg(_)) { Prec::Power } else { Prec::Unary };
             (
-                format!("{}{times}{}", wrap(render(a, style), left_at, style), wrap(render(c, style), Prec::Unary, style)),
+                format!("{}{times}{}", wrap(render(a, style), left_at, style), wrap(render(c, style), right_at, style)),
                 Prec::Product,
             )
         }
@@ -529,11 +548,23 @@ fn render(t: &T, style: Style) -> (String, Prec) {
 }
 
 fn step_of(t: &T, rule: String) -> Step {
-    Step { text: render(t, Style::Text).0, unicode: render(t, Style::Unicode).0, latex: render(t, Style::Latex).0, rule }
+    Step {
+        text: render(t, Style::Text).0,
+        unicode: render(t, Style::Unicode).0,
+        latex: render(t, Style::Latex).0,
+        rule,
+        value: t.value().ok(),
+    }
 }
 
 fn expr_step(e: &Expr, rule: &str) -> Step {
-    Step { text: crate::print::text(e), unicode: crate::print::unicode(e), latex: crate::print::latex(e), rule: rule.into() }
+    Step {
+        text: crate::print::text(e),
+        unicode: crate::print::unicode(e),
+        latex: crate::print::latex(e),
+        rule: rule.into(),
+        value: Some(e.clone()),
+    }
 }
 
 /// Checks that two steps have the same value: equal canonical forms, equal
@@ -577,7 +608,38 @@ fn same_value(a: &Expr, b: &Expr, limits: &Limits) -> Result<bool> {
             return Ok(true);
         }
     }
-    Ok(false)
+    Ok(agrees_at_sample_points(a, b, limits))
+}
+
+/// The last resort for checking a step (fractional powers of products, say):
+/// both sides agree at several positive rational points, in floating point.
+fn agrees_at_sample_points(a: &Expr, b: &Expr, limits: &Limits) -> bool {
+    let mut symbols = a.symbols();
+    symbols.extend(b.symbols());
+    symbols.sort();
+    symbols.dedup();
+    let samples = [Q::new(3, 7), Q::new(5, 3), Q::new(2, 5), Q::new(11, 4), Q::new(7, 9)];
+    let mut compared = 0;
+    for shift in 0..samples.len() {
+        let bindings: Vec<(Symbol, Expr)> = symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, Expr::num(samples.get((i + shift) % samples.len()).cloned().unwrap_or_else(Q::one))))
+            .collect();
+        let value = |e: &Expr| {
+            crate::subs::eval(e, &bindings, limits).ok().and_then(|r| r.exact.as_num().map(Q::to_f64).or(r.approx))
+        };
+        if let (Some(x), Some(y)) = (value(a), value(b)) {
+            if !x.is_finite() || !y.is_finite() {
+                continue;
+            }
+            if (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0) {
+                return false;
+            }
+            compared += 1;
+        }
+    }
+    compared >= 2
 }
 
 /// `base^k` for every factor `base^-k` (k a positive integer) in the terms
@@ -862,7 +924,7 @@ pub fn statement_steps(lines: Vec<(String, String)>) -> Steps {
         .map(|(text, rule)| {
             let unicode = text.replace(" - ", " − ").replace('*', "·");
             let latex = text.replace('*', " \\cdot ");
-            Step { text, unicode, latex, rule }
+            Step { text, unicode, latex, rule, value: None }
         })
         .collect();
     Steps { steps, chain: false }
@@ -947,18 +1009,19 @@ pub fn minimize_steps(loss: &Expr, vars: &[Symbol], options: &crate::SolveOption
     lines.extend(zero_steps(&report.gradient, vars, limits)?);
     let gens: Vec<Expr> = vars.iter().map(|v| Expr::sym(*v)).collect();
     let loss_poly = crate::Poly::from_expr(loss, &gens, limits)?;
+    if let ([v], false) = (vars, report.points.is_empty()) {
+        let second = loss_poly.derivative(0).derivative(0).to_expr();
+        lines.push((format!("d²/d{v}² loss = {}", crate::print::text(&second)), "differentiate again".into()));
+    }
     for p in &report.points {
         let at: Vec<String> = p
             .point
             .values
             .iter()
-            .map(|(v, c)| format!("{v} = {}", c.exact().map_or_else(|| format!("≈ {}", c.decimal(options.digits)), |e| crate::print::text(&e))))
+            .map(|(v, c)| format!("{v} = {}", c.shown(options.digits)))
             .collect();
         let at = at.join(", ");
-        if let [v] = vars {
-            let second = loss_poly.derivative(0).derivative(0).to_expr();
-            lines.push((format!("d²/d{v}² loss = {}", crate::print::text(&second)), "differentiate again".into()));
-        } else {
+        if vars.len() > 1 {
             let rows: Vec<String> = (0..vars.len())
                 .map(|i| {
                     let row: Vec<String> = (0..vars.len())
@@ -1015,11 +1078,43 @@ fn zero_steps(equations: &[Expr], vars: &[Symbol], limits: &Limits) -> Result<Ve
                 }
             }
         }
-        ([_], _) => lines.push(("real roots of the polynomial".into(), "square-free decomposition, rational roots, radicals, isolating intervals".into())),
-        _ if polys.iter().all(|p| p.total_degree() <= 1) => {
-            lines.push(("a linear system in the variables".into(), "solve it exactly by fraction-free elimination".into()));
+        _ => {
+            let rule = if vars.len() == 1 {
+                "exact real roots: square-free decomposition, rational roots, radicals, isolating intervals"
+            } else if polys.iter().all(|p| p.total_degree() <= 1) {
+                "solve the linear system exactly (fraction-free elimination)"
+            } else {
+                "solve the polynomial system: split factors, eliminate linear variables, solve univariate equations"
+            };
+            let options = crate::SolveOptions::default().with_limits(*limits);
+            let shown = match crate::solve_equations(equations, vars, &options)? {
+                crate::Solutions::Finite(points) if points.is_empty() => "no solution".to_string(),
+                crate::Solutions::Finite(points) => {
+                    let each: Vec<String> = points
+                        .iter()
+                        .map(|p| {
+                            let parts: Vec<String> = p
+                                .values
+                                .iter()
+                                .map(|(v, c)| format!("{v} = {}", c.shown(options.digits)))
+                                .collect();
+                            parts.join(", ")
+                        })
+                        .collect();
+                    each.join(";  ")
+                }
+                crate::Solutions::Family { values, free } => {
+                    let parts: Vec<String> = values
+                        .iter()
+                        .filter(|(v, e)| e.as_sym() != Some(*v))
+                        .map(|(v, e)| format!("{v} = {}", crate::print::text(e)))
+                        .collect();
+                    let names: Vec<&str> = free.iter().map(|s| s.name()).collect();
+                    format!("{} ({} free)", parts.join(", "), names.join(", "))
+                }
+            };
+            lines.push((shown, rule.into()));
         }
-        _ => lines.push(("a polynomial system".into(), "split factors, eliminate linear variables, solve univariate equations".into())),
     }
     Ok(lines)
 }

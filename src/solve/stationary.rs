@@ -795,6 +795,22 @@ fn loss_at(point: &Point, loss: &Poly, limits: &Limits) -> Result<Value> {
 }
 
 impl Coordinate {
+    /// The value as it is shown in text: the exact form when there is one
+    /// (`5/2`, `1 + sqrt(2)`), else `≈` and `places` decimals.
+    ///
+    /// ```
+    /// use kobai::{Coordinate, Expr, Q};
+    /// assert_eq!(Coordinate::Exact(Expr::num(Q::new(5, 2))).shown(16), "5/2");
+    /// ```
+    pub fn shown(&self, places: usize) -> String {
+        match self {
+            Coordinate::Root(RealRoot { value: RootValue::Quadratic(q), .. }) => q.to_string(),
+            Coordinate::Root(RealRoot { value: RootValue::Interval(_), .. }) => format!("≈ {}", self.decimal(places)),
+            Coordinate::Root(RealRoot { value: RootValue::Rational(q), .. }) => q.to_string(),
+            Coordinate::Exact(e) => crate::print::text(e),
+        }
+    }
+
     /// The value to `places` digits after the decimal point (every digit
     /// guaranteed by exact refinement for roots known by an interval).
     ///

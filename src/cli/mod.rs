@@ -1,11 +1,13 @@
 //! Subcommands, their shared options, and output in the four formats.
 
 mod demo;
+mod descend;
 mod diagnostics;
 mod diff;
 mod eval;
 mod fit;
 mod output;
+mod plot;
 mod rewrite;
 mod solve;
 
@@ -48,6 +50,10 @@ enum Command {
     Solve(SolveArgs),
     /// Sum a loss over the rows of a CSV file and find its exact minimum
     Fit(fit::FitArgs),
+    /// Gradient descent, step by step, with the exact stable range of rates
+    Descend(descend::DescendArgs),
+    /// Plot a loss of one variable: SVG (-o FILE.svg) or text (--terminal)
+    Plot(plot::PlotArgs),
     /// Walk the tutorial: target = w1 × x1 with x1 = 2, target = 5
     Demo(DemoArgs),
 }
@@ -308,6 +314,8 @@ pub fn main() -> u8 {
             with_input(&a.common, |i| solve::solve(i, &a.more, &a.wrt, usize::from(a.digits)).map(Output::from)),
         ),
         Command::Fit(a) => (Some(&a.common), with_input(&a.common, |i| fit::fit(i, a))),
+        Command::Descend(a) => (Some(&a.common), with_input(&a.common, |i| descend::descend(i, a))),
+        Command::Plot(a) => (Some(&a.common), with_input(&a.common, |i| plot::plot(i, a))),
         Command::Demo(_) => {
             (None, demo::demo().map(|o| (o, String::new(), "demo")).map_err(|e| (e, String::new(), "demo")))
         }

@@ -566,7 +566,7 @@ pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -
     }
     // A quadratic (or linear) loss that is bounded below attains its minimum,
     // so one without stationary points is unbounded below.
-    if degree <= 2 && degree >= 1 && report.points.is_empty() && report.family.is_none() {
+    if (1..=2).contains(&degree) && report.points.is_empty() && report.family.is_none() {
         report.unbounded_below = true;
     }
     Ok(report)

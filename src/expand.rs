@@ -26,6 +26,12 @@ use crate::number::Q;
 /// assert!(kobai::expand(&e, &kobai::Limits::default()).is_err());
 /// ```
 pub fn expand(e: &Expr, limits: &Limits) -> Result<Expr> {
+    // Polynomials go to the packed polynomial kernel; the tree expander is
+    // for everything else (calls, negative and fractional powers).
+    if e.is_polynomial() && !matches!(e.node(), Node::Num(_) | Node::Sym(_)) {
+        let gens: Vec<Expr> = e.symbols().into_iter().map(Expr::sym).collect();
+        return Ok(crate::poly::Poly::from_expr(e, &gens, limits)?.to_expr());
+    }
     Ok(expand_terms(e, limits)?.into_expr())
 }
 

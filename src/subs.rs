@@ -128,12 +128,57 @@ pub struct Evaluation {
 /// assert!((r.approx.unwrap() - 1.4142135623730951).abs() < 1e-15);
 /// ```
 pub fn eval(e: &Expr, bindings: &[(Symbol, Expr)], limits: &Limits) -> Result<Evaluation> {
-    let exact = subs(e, bindings)?;
+    let exact = fold_large_powers(&subs(e, bindings)?, limits)?;
     if exact.as_num().is_some() || !exact.symbols().is_empty() {
         return Ok(Evaluation { exact, approx: None });
     }
     let approx = approximate(&exact, limits)?;
     Ok(Evaluation { exact, approx: Some(approx) })
+}
+
+/// Computes the integer powers of numbers that the constructors leave
+/// unevaluated because they are large (`2^100000`), up to
+/// `limits.max_number_bits`; beyond it, a limit error.
+fn fold_large_powers(e: &Expr, limits: &Limits) -> Result<Expr> {
+    let power = |b: &Expr, x: &Expr| -> Result<Expr> {
+        let (b, x) = (fold_large_powers(b, limits)?, fold_large_powers(x, limits)?);
+        if let (Some(bq), Some(k)) = (b.as_num(), x.as_num().filter(|q| q.is_integer())) {
+            let too_large = || Error::Limit {
+                what: "size of a number",
+                limit: limits.max_number_bits,
+                reached: format!("{bq}^{k} has more bits than that"),
+                flag: "--max-number-bits",
+            };
+            let k = k.to_i64().ok_or_else(too_large)?;
+            if bq.pow_would_exceed(k, limits.max_number_bits) {
+                return Err(too_large());
+            }
+            return match bq.pow(k) {
+                Some(q) => Ok(Expr::num(q)),
+                None => Err(Error::DivisionByZero { span: None }),
+            };
+        }
+        Ok(Expr::pow(&b, &x))
+    };
+    match e.node() {
+        Node::Num(_) | Node::Sym(_) => Ok(e.clone()),
+        Node::Sum { constant, terms } => {
+            let mut items = Vec::with_capacity(terms.len());
+            for (t, c) in terms {
+                items.push((fold_large_powers(t, limits)?, c.clone()));
+            }
+            Ok(Expr::weighted_sum(constant.clone(), items))
+        }
+        Node::Product { coeff, factors } => {
+            let mut items = vec![Expr::num(coeff.clone())];
+            for (b, x) in factors {
+                items.push(power(b, x)?);
+            }
+            Ok(Expr::product(items))
+        }
+        Node::Pow(b, x) => power(b, x),
+        Node::Call(f, a) => Ok(Expr::call(*f, &fold_large_powers(a, limits)?)),
+    }
 }
 
 /// Evaluates a variable-free expression in floating point, refusing values

@@ -102,9 +102,12 @@ struct LimitArgs {
     /// Most terms any one operation may produce
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_terms)]
     max_terms: usize,
-    /// Largest power of a sum that expansion multiplies out
+    /// Largest exponent that expansion multiplies out
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_exponent)]
     max_exponent: u64,
+    /// Largest exact number computed, in bits (numerator plus denominator)
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_number_bits)]
+    max_number_bits: u64,
 }
 
 #[derive(Args)]
@@ -182,7 +185,8 @@ impl<'a> Input<'a> {
         let limits = Limits::default()
             .with_max_depth(common.limits.max_depth)
             .with_max_terms(common.limits.max_terms)
-            .with_max_exponent(common.limits.max_exponent);
+            .with_max_exponent(common.limits.max_exponent)
+            .with_max_number_bits(common.limits.max_number_bits);
         let (source, origin) = if common.expr == "-" {
             let mut bytes = Vec::new();
             let stdin = std::io::stdin();

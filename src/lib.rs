@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod check;
 mod data;
 mod descent;
 mod diff;
@@ -42,7 +43,13 @@ mod steps;
 mod subs;
 mod symbol;
 mod syntax;
+mod worksheet;
 
+pub use check::{
+    CheckOptions, ClaimReport, Counterexample, DerivationReport, DerivationStep, Domain, EqualityReport, Hint, Identity,
+    Method, Proof, SideValue, SolutionReport, StationaryCheck, StepReport, ValueCheck, Verdict, check_claim,
+    check_derivation, check_derivative, check_equal, check_solution,
+};
 pub use data::{CsvReader, DataError};
 pub use descent::{Descent, DescentOptions, Iterate, Number, Outcome, QuadraticAnalysis, StableRange, Stop, descend};
 pub use diff::{derivative, diff, gradient, hessian};
@@ -73,3 +80,4 @@ pub use solve::stationary::{
     stationary_points,
 };
 pub use steps::{Step, Steps, diff_steps, expand_steps, minimize_steps, simplify_steps, solve_steps, statement_steps};
+pub use worksheet::{SheetCommand, SheetError, SheetOutcome, SheetValue, Worksheet, WorksheetOptions};

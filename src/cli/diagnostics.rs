@@ -21,8 +21,15 @@ fn color_choice() -> termcolor::ColorChoice {
 /// Prints `err` to standard error; when it points into `source`, the line
 /// is shown with the offending character underlined.
 pub fn report(err: &Error, origin: &str, source: &str) {
+    report_at(err, err.span(), &[], origin, source);
+}
+
+/// As [`report`], pointing at `span` instead of the error's own span (for an
+/// error found in one line of a longer text, or that has no span of its
+/// own), with `notes` after the error's own.
+pub fn report_at(err: &Error, span: Option<kobai::Span>, notes: &[String], origin: &str, source: &str) {
     let mut diagnostic = Diagnostic::error().with_message(err.to_string());
-    if let Some(span) = err.span() {
+    if let Some(span) = span {
         let start = span.start.min(source.len());
         let end = span.end.clamp(start, source.len());
         let label = match err {
@@ -33,8 +40,9 @@ pub fn report(err: &Error, origin: &str, source: &str) {
         };
         diagnostic = diagnostic.with_labels(vec![Label::primary((), start..end).with_message(label)]);
     }
-    if let Some(note) = note(err) {
-        diagnostic = diagnostic.with_notes(vec![note]);
+    let all: Vec<String> = note(err).into_iter().chain(notes.iter().cloned()).collect();
+    if !all.is_empty() {
+        diagnostic = diagnostic.with_notes(all);
     }
     let file = SimpleFile::new(origin, source);
     let writer = termcolor::StandardStream::stderr(color_choice());

@@ -1,5 +1,6 @@
 //! Subcommands, their shared options, and output in the four formats.
 
+mod check;
 mod demo;
 mod descend;
 mod diagnostics;
@@ -8,7 +9,9 @@ mod eval;
 mod fit;
 mod output;
 mod plot;
+mod repl;
 mod rewrite;
+mod run;
 mod solve;
 
 use std::io::Read;
@@ -25,7 +28,7 @@ pub use output::Output;
 #[command(name = "kobai", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -54,6 +57,15 @@ enum Command {
     Descend(descend::DescendArgs),
     /// Plot a loss of one variable: SVG (-o FILE.svg) or text (--terminal)
     Plot(plot::PlotArgs),
+    /// Run a worksheet, one statement a line: `loss = (w1*x1 - target)^2`,
+    /// `diff(loss, w1)`, `minimize(loss, w1)`
+    Run(run::RunArgs),
+    /// The worksheet language interactively (`kobai` alone on a terminal);
+    /// piped standard input works the same, without a prompt
+    Repl(run::SheetArgs),
+    /// Check a hand calculation: `A = B`, `d/dx E = B`, `solve(EQ, x) = v`, or a
+    /// derivation file line by line (--file)
+    Check(check::CheckArgs),
     /// Walk the tutorial: target = w1 × x1 with x1 = 2, target = 5
     Demo(DemoArgs),
 }
@@ -302,7 +314,8 @@ pub fn main() -> u8 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    let (common, result) = match &cli.command {
+    let Some(command) = &cli.command else { return no_command() };
+    let (common, result) = match command {
         Command::Expand(c) => (Some(c), with_input(c, rewrite::expand)),
         Command::Simplify(c) => (Some(c), with_input(c, rewrite::simplify)),
         Command::Diff(a) => (Some(&a.common), with_input(&a.common, |i| diff::diff(i, &a.wrt, a.order))),
@@ -320,11 +333,14 @@ pub fn main() -> u8 {
         Command::Fit(a) => (Some(&a.common), with_input(&a.common, |i| fit::fit(i, a))),
         Command::Descend(a) => (Some(&a.common), with_input(&a.common, |i| descend::descend(i, a))),
         Command::Plot(a) => (Some(&a.common), with_input(&a.common, |i| plot::plot(i, a))),
+        Command::Run(a) => return run::run(a),
+        Command::Repl(a) => return repl::repl(a),
+        Command::Check(a) => (None, check::check(a)),
         Command::Demo(_) => {
             (None, demo::demo().map(|o| (o, String::new(), "demo")).map_err(|e| (e, String::new(), "demo")))
         }
     };
-    let format = match &cli.command {
+    let format = match command {
         Command::Demo(d) => d.format,
         _ => common.map_or(Format::Text, |c| c.format),
     };
@@ -342,6 +358,18 @@ pub fn main() -> u8 {
             2
         }
     }
+}
+
+/// `kobai` alone: the REPL on a terminal; otherwise the help, and exit code 2.
+fn no_command() -> u8 {
+    if run::interactive()
+        && let Ok(Cli { command: Some(Command::Repl(args)) }) = Cli::try_parse_from(["kobai", "repl"])
+    {
+        return repl::repl(&args);
+    }
+    let help = <Cli as clap::CommandFactory>::command().render_help();
+    eprint!("{help}");
+    2
 }
 
 type Outcome = Result<(Output, String, &'static str), (Error, String, &'static str)>;

@@ -18,7 +18,8 @@ fn options(input: &Input<'_>, digits: usize) -> SolveOptions {
     SolveOptions::default().with_limits(input.limits).with_digits(digits)
 }
 
-fn show(e: &Expr, format: Format) -> String {
+/// `e` in the chosen format (JSON output uses the text form).
+pub(super) fn show(e: &Expr, format: Format) -> String {
     match format {
         Format::Unicode => kobai::unicode(e),
         Format::Latex => kobai::latex(e),
@@ -162,9 +163,7 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
     }
     let report = kobai::stationary_points(&loss, &vars, &options(input, digits))?;
     let format = input.common.format;
-    let has_minimum = report.points.iter().any(|p| p.kind == Kind::Minimum)
-        || report.family.as_ref().is_some_and(|(_, _, _)| report.convex_quadratic);
-    let code = if has_minimum { 0 } else { 1 };
+    let code = if has_minimum(&report) { 0 } else { 1 };
     if format == Format::Json {
         let status = match (&report.family, report.points.len()) {
             (Some(_), _) => "infinite",
@@ -222,11 +221,25 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
             }
         }
     }
+    out.push_str(&points_text(&report, digits, format));
+    Ok(Solved { text: out, code })
+}
+
+/// True when `minimize` found a minimum.
+fn has_minimum(report: &StationaryReport) -> bool {
+    report.points.iter().any(|p| p.kind == Kind::Minimum)
+        || report.family.as_ref().is_some_and(|(_, _, _)| report.convex_quadratic)
+}
+
+/// The stationary points, one a line with their kind and loss, and what is
+/// missing: what `minimize` prints after the loss and its gradient.
+pub(super) fn points_text(report: &StationaryReport, digits: usize, format: Format) -> String {
+    let mut out = String::new();
     for p in &report.points {
         out.push_str(&format!(
             "{}    {}    loss = {}\n",
             assignment(&p.point, digits, format),
-            kind_text(&p.kind, &p.reason, &report),
+            kind_text(&p.kind, &p.reason, report),
             loss_text(&p.loss, format)
         ));
         for note in interval_notes(&p.point) {
@@ -240,12 +253,13 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
     if report.points.is_empty() && report.family.is_none() {
         out.push_str("no stationary points: the gradient is never zero\n");
     }
+    let has_minimum = has_minimum(report);
     if !has_minimum && report.unbounded_below {
         out.push_str("no minimum: the loss is unbounded below\n");
     } else if !has_minimum {
         out.push_str("no minimum found\n");
     }
-    Ok(Solved { text: out, code })
+    out
 }
 
 /// `solve EQUATION... --for vars`.
@@ -290,7 +304,14 @@ pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize)
     if let Some(r) = input.parse_reading()? {
         out.push_str(&format!("read as: {r}\n"));
     }
-    match &solutions {
+    out.push_str(&solutions_text(&solutions, digits, format));
+    Ok(Solved { text: out, code })
+}
+
+/// The solutions, one a line: what `solve` prints.
+pub(super) fn solutions_text(solutions: &Solutions, digits: usize, format: Format) -> String {
+    let mut out = String::new();
+    match solutions {
         Solutions::Finite(ps) if ps.is_empty() => out.push_str("no solution\n"),
         Solutions::Finite(ps) => {
             for p in ps {
@@ -312,7 +333,7 @@ pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize)
             out.push('\n');
         }
     }
-    Ok(Solved { text: out, code })
+    out
 }
 
 /// The variables to solve for: those named, or else every variable left.

@@ -7,9 +7,9 @@ use std::path::Path;
 use clap::Args;
 use serde_json::{Value as Json, json};
 
-use kobai::{Coordinate, CsvReader, Error, Expr, Fit, FitOptions, Kind, Point, Solutions, SolveOptions, Symbol, Value};
+use kobai::{CsvReader, Error, Expr, Fit, FitOptions, SolveOptions, Symbol};
 
-use super::{Common, Format, Input, Output, check_bindings};
+use super::{Common, Format, Input, Output, check_bindings, solve};
 
 /// `kobai fit LOSS --data FILE`.
 #[derive(Args)]
@@ -97,68 +97,9 @@ pub fn fit(input: &Input<'_>, args: &FitArgs) -> Result<Output, Error> {
     }?;
     let digits = usize::from(args.digits);
     let format = input.common.format;
-    let has_minimum = result.report.points.iter().any(|p| p.kind == Kind::Minimum)
-        || (result.report.family.is_some() && result.report.convex_quadratic);
-    let code = if has_minimum { 0 } else { 1 };
+    let code = if solve::has_minimum(&result.report) { 0 } else { 1 };
     let text = if format == Format::Json { render_json(&result) } else { render_text(&result, digits, format) };
     Ok(Output::Rendered { text, code })
-}
-
-pub(super) fn show(e: &Expr, format: Format) -> String {
-    match format {
-        Format::Unicode => kobai::unicode(e),
-        Format::Latex => kobai::latex(e),
-        Format::Text | Format::Json => kobai::text(e),
-    }
-}
-
-/// `5/2 (= 2.5)`, `1/3 (≈ 0.3333…)`, `1 + sqrt(2) (≈ 2.414…)`, `≈ 1.1673…`.
-pub(super) fn coordinate(c: &Coordinate, digits: usize, format: Format) -> String {
-    if let Coordinate::Root(r @ kobai::RealRoot { value: kobai::RootValue::Quadratic(_), .. }) = c {
-        let shown = if format == Format::Unicode { r.value.unicode() } else { r.value.to_string() };
-        return format!("{shown} (≈ {})", c.decimal(digits));
-    }
-    match c.exact() {
-        Some(e) => {
-            let exact = show(&e, format);
-            match e.as_num() {
-                Some(q) if q.is_integer() => exact,
-                Some(q) => match q.terminating_decimal() {
-                    Some(d) => format!("{exact} (= {d})"),
-                    None => format!("{exact} (≈ {})", c.decimal(digits)),
-                },
-                None => format!("{exact} (≈ {})", c.decimal(digits)),
-            }
-        }
-        None => format!("≈ {}", c.decimal(digits)),
-    }
-}
-
-fn assignment(point: &Point, digits: usize, format: Format) -> String {
-    let parts: Vec<String> = point
-        .values
-        .iter()
-        .map(|(v, c)| {
-            let shown = coordinate(c, digits, format);
-            if shown.starts_with('≈') { format!("{v} {shown}") } else { format!("{v} = {shown}") }
-        })
-        .collect();
-    parts.join(", ")
-}
-
-fn kind_text(kind: &Kind, reason: &str, convex_quadratic: bool) -> String {
-    match kind {
-        Kind::Minimum if convex_quadratic => "minimum (global: the loss is a convex quadratic)".into(),
-        Kind::Minimum | Kind::Maximum | Kind::Saddle => kind.word().into(),
-        Kind::Inflection | Kind::Degenerate(_) => format!("{} ({reason})", kind.word()),
-    }
-}
-
-fn value_text(v: &Value, format: Format) -> String {
-    match v {
-        Value::Exact(e) => show(e, format),
-        Value::Approx(x) => format!("≈ {x}"),
-    }
 }
 
 fn columns_text(result: &Fit) -> String {
@@ -167,117 +108,27 @@ fn columns_text(result: &Fit) -> String {
     if parts.is_empty() { "no data columns".into() } else { format!("columns {}", parts.join(", ")) }
 }
 
+/// The rows and the summed loss, then the points as `minimize` prints them.
 fn render_text(result: &Fit, digits: usize, format: Format) -> String {
     let report = &result.report;
     let how = if result.mean { "averaged over the rows" } else { "summed over the rows" };
     let mut out = format!("rows      {}   ({})\n", result.rows, columns_text(result));
-    out.push_str(&format!("loss      {}   ({how})\n", show(&result.loss.to_expr(), format)));
-    for p in &report.points {
-        out.push_str(&format!(
-            "{}   {}   loss = {}\n",
-            assignment(&p.point, digits, format),
-            kind_text(&p.kind, &p.reason, report.convex_quadratic),
-            value_text(&p.loss, format)
-        ));
-        for (v, c) in &p.point.values {
-            if let Some(d) = c.describe(*v) {
-                out.push_str(&format!("  ({d})\n"));
-            }
-        }
-    }
-    if let Some((Solutions::Family { free, values }, kind, reason)) = &report.family {
-        let shown: Vec<String> = values
-            .iter()
-            .filter(|(v, e)| e.as_sym() != Some(*v))
-            .map(|(v, e)| format!("{v} = {}", show(e, format)))
-            .collect();
-        let names: Vec<&str> = free.iter().map(|v| v.name()).collect();
-        let verb = if names.len() == 1 { "is" } else { "are" };
-        out.push_str(&format!(
-            "{}   ({} {verb} free)   {} ({reason})\n",
-            shown.join(", "),
-            names.join(", "),
-            kind.word()
-        ));
+    out.push_str(&format!("loss      {}   ({how})\n", solve::show(&result.loss.to_expr(), format)));
+    out.push_str(&solve::points_text(report, digits, format, "   "));
+    if report.family.is_some() {
         out.push_str("the minimum is not unique: the data do not determine every weight\n");
-    }
-    if report.points.is_empty() && report.family.is_none() {
-        out.push_str("no stationary points: the gradient is never zero\n");
-    }
-    let has_minimum =
-        report.points.iter().any(|p| p.kind == Kind::Minimum) || (report.family.is_some() && report.convex_quadratic);
-    if !has_minimum {
-        out.push_str(if report.unbounded_below {
-            "no minimum: the loss is unbounded below\n"
-        } else {
-            "no minimum found\n"
-        });
     }
     out
 }
 
-fn json_point(point: &Point) -> serde_json::Map<String, Json> {
-    let mut values = serde_json::Map::new();
-    let mut approx = serde_json::Map::new();
-    for (v, c) in &point.values {
-        let exact = match (c.exact(), c.isolation(*v)) {
-            (Some(e), _) => json!(kobai::text(&e)),
-            (None, Some((p, interval))) => json!({"root_of": p, "interval": interval}),
-            (None, None) => Json::Null,
-        };
-        values.insert(v.name().into(), exact);
-        approx.insert(v.name().into(), json!(c.approx()));
-    }
-    let mut m = serde_json::Map::new();
-    m.insert("values".into(), Json::Object(values));
-    m.insert("approx".into(), Json::Object(approx));
-    m
-}
-
+/// `minimize`'s JSON, plus the rows, the columns and whether it is a mean.
 fn render_json(result: &Fit) -> String {
-    let report = &result.report;
-    let status = match (&report.family, report.points.len()) {
-        (Some(_), _) => "infinite",
-        (None, 0) => "none",
-        (None, 1) => "unique",
-        (None, _) => "finite",
-    };
-    let points: Vec<Json> = report
-        .points
-        .iter()
-        .map(|p| {
-            let mut m = json_point(&p.point);
-            m.insert("kind".into(), json!(p.kind.word()));
-            m.insert("reason".into(), json!(p.reason));
-            let loss = match &p.loss {
-                Value::Exact(e) => json!(kobai::text(e)),
-                Value::Approx(x) => json!({"approx": x}),
-            };
-            m.insert("loss".into(), loss);
-            Json::Object(m)
-        })
-        .collect();
-    let gradient: Vec<String> = report.gradient.iter().map(kobai::text).collect();
+    let mut v = solve::report_json(&result.report);
     let columns: serde_json::Map<String, Json> =
         result.columns.iter().map(|(v, c)| (v.name().to_string(), json!(c))).collect();
-    let mut v = json!({
-        "rows": result.rows,
-        "columns": columns,
-        "mean": result.mean,
-        "loss": kobai::text(&result.loss.to_expr()),
-        "gradient": gradient,
-        "status": status,
-        "points": points,
-        "convex_quadratic": report.convex_quadratic,
-        "unbounded_below": report.unbounded_below,
-    });
-    if let Some((Solutions::Family { free, values }, kind, reason)) = &report.family {
-        let names: Vec<&str> = free.iter().map(|v| v.name()).collect();
-        let vals: serde_json::Map<String, Json> =
-            values.iter().map(|(v, e)| (v.name().to_string(), json!(kobai::text(e)))).collect();
-        v["family"] = json!({"free": names, "values": vals});
-        v["kind"] = json!(kind.word());
-        v["reason"] = json!(reason);
-    }
+    v["rows"] = json!(result.rows);
+    v["columns"] = Json::Object(columns);
+    v["mean"] = json!(result.mean);
+    v["loss"] = json!(kobai::text(&result.loss.to_expr()));
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }

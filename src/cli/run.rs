@@ -290,7 +290,7 @@ impl Session {
             SheetValue::Hessian { vars, rows } => {
                 Output::Hessian { reading: None, vars: vars.clone(), rows: rows.clone() }.render(format)
             }
-            SheetValue::Stationary(report) => solve::points_text(report, digits, format),
+            SheetValue::Stationary(report) => solve::points_text(report, digits, format, "    "),
             SheetValue::Solutions { solutions, .. } => solve::solutions_text(solutions, digits, format),
             SheetValue::Steps(all) => Output::Steps(all.clone()).render(format),
             SheetValue::Check(report) => check::claim_text(report, format),

@@ -165,46 +165,7 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
     let format = input.common.format;
     let code = if has_minimum(&report) { 0 } else { 1 };
     if format == Format::Json {
-        let status = match (&report.family, report.points.len()) {
-            (Some(_), _) => "infinite",
-            (None, 0) => "none",
-            (None, 1) => "unique",
-            (None, _) => "finite",
-        };
-        let points: Vec<Json> = report
-            .points
-            .iter()
-            .map(|p| {
-                let mut m = json_point(&p.point);
-                m.insert("kind".into(), json!(p.kind.word()));
-                m.insert("reason".into(), json!(p.reason));
-                m.insert(
-                    "loss".into(),
-                    match &p.loss {
-                        Value::Exact(e) => json!(kobai::text(e)),
-                        Value::Approx(x) => json!({"approx": x}),
-                    },
-                );
-                Json::Object(m)
-            })
-            .collect();
-        let gradient: Vec<String> = report.gradient.iter().map(kobai::text).collect();
-        let mut v = json!({
-            "loss": kobai::text(&report.loss),
-            "gradient": gradient,
-            "status": status,
-            "points": points,
-            "convex_quadratic": report.convex_quadratic,
-            "unbounded_below": report.unbounded_below,
-        });
-        if let Some((family, kind, reason)) = &report.family {
-            v["family"] = family_json(family);
-            v["kind"] = json!(kind.word());
-            v["reason"] = json!(reason);
-            if let Some(l) = &report.family_loss {
-                v["loss"] = json!(kobai::text(l));
-            }
-        }
+        let v = report_json(&report);
         return Ok(Solved { text: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()), code });
     }
     let mut out = String::new();
@@ -221,23 +182,72 @@ pub fn minimize(input: &Input<'_>, wrt: &[String], digits: usize) -> Result<Solv
             }
         }
     }
-    out.push_str(&points_text(&report, digits, format));
+    out.push_str(&points_text(&report, digits, format, "    "));
     Ok(Solved { text: out, code })
 }
 
 /// True when `minimize` found a minimum.
-fn has_minimum(report: &StationaryReport) -> bool {
+/// The stationary points as JSON: `status`, `points` (values, approx, kind,
+/// loss), the loss, its gradient and any family; `fit` adds its rows.
+pub(super) fn report_json(report: &StationaryReport) -> Json {
+    let status = match (&report.family, report.points.len()) {
+        (Some(_), _) => "infinite",
+        (None, 0) => "none",
+        (None, 1) => "unique",
+        (None, _) => "finite",
+    };
+    let points: Vec<Json> = report
+        .points
+        .iter()
+        .map(|p| {
+            let mut m = json_point(&p.point);
+            m.insert("kind".into(), json!(p.kind.word()));
+            m.insert("reason".into(), json!(p.reason));
+            m.insert(
+                "loss".into(),
+                match &p.loss {
+                    Value::Exact(e) => json!(kobai::text(e)),
+                    Value::Approx(x) => json!({"approx": x}),
+                },
+            );
+            Json::Object(m)
+        })
+        .collect();
+    let gradient: Vec<String> = report.gradient.iter().map(kobai::text).collect();
+    let mut v = json!({
+        "loss": kobai::text(&report.loss),
+        "gradient": gradient,
+        "status": status,
+        "points": points,
+        "convex_quadratic": report.convex_quadratic,
+        "unbounded_below": report.unbounded_below,
+    });
+    if let Some((family, kind, reason)) = &report.family {
+        v["family"] = family_json(family);
+        v["kind"] = json!(kind.word());
+        v["reason"] = json!(reason);
+        if let Some(l) = &report.family_loss {
+            v["family_loss"] = json!(kobai::text(l));
+        }
+    }
+    v
+}
+
+/// True when a minimum was found (or the minima form a family).
+pub(super) fn has_minimum(report: &StationaryReport) -> bool {
     report.points.iter().any(|p| p.kind == Kind::Minimum)
         || report.family.as_ref().is_some_and(|(_, _, _)| report.convex_quadratic)
 }
 
 /// The stationary points, one a line with their kind and loss, and what is
 /// missing: what `minimize` prints after the loss and its gradient.
-pub(super) fn points_text(report: &StationaryReport, digits: usize, format: Format) -> String {
+///
+/// `gap` separates the columns (`minimize` uses four spaces, `fit` three).
+pub(super) fn points_text(report: &StationaryReport, digits: usize, format: Format, gap: &str) -> String {
     let mut out = String::new();
     for p in &report.points {
         out.push_str(&format!(
-            "{}    {}    loss = {}\n",
+            "{}{gap}{}{gap}loss = {}\n",
             assignment(&p.point, digits, format),
             kind_text(&p.kind, &p.reason, report),
             loss_text(&p.loss, format)
@@ -247,8 +257,8 @@ pub(super) fn points_text(report: &StationaryReport, digits: usize, format: Form
         }
     }
     if let Some((family, kind, reason)) = &report.family {
-        let loss = report.family_loss.as_ref().map(|l| format!("    loss = {}", show(l, format))).unwrap_or_default();
-        out.push_str(&format!("{}    {} ({reason}){loss}\n", family_text(family, format), kind.word()));
+        let loss = report.family_loss.as_ref().map(|l| format!("{gap}loss = {}", show(l, format))).unwrap_or_default();
+        out.push_str(&format!("{}{gap}{} ({reason}){loss}\n", family_text(family, format), kind.word()));
     }
     if report.points.is_empty() && report.family.is_none() {
         out.push_str("no stationary points: the gradient is never zero\n");

@@ -95,7 +95,9 @@ impl Error {
         let mv = |s: Span| Span::new(s.start + offset, s.end + offset);
         match self {
             Error::Parse { span, expected, message } => Error::Parse { span: mv(span), expected, message },
-            Error::UnknownFunction { span, name, suggestion } => Error::UnknownFunction { span: mv(span), name, suggestion },
+            Error::UnknownFunction { span, name, suggestion } => {
+                Error::UnknownFunction { span: mv(span), name, suggestion }
+            }
             Error::Arity { span, name, expected, found } => Error::Arity { span: mv(span), name, expected, found },
             Error::DivisionByZero { span } => Error::DivisionByZero { span: span.map(mv) },
             Error::Undefined { span, what } => Error::Undefined { span: span.map(mv), what },

@@ -598,9 +598,10 @@ impl Expr {
     /// product invariants (sorted, distinct, non-zero exponents).
     fn monic_product(mut factors: Vec<(Expr, Expr)>) -> Expr {
         if factors.len() == 1
-            && let Some((b, e)) = factors.pop() {
-                return Expr::pow(&b, &e);
-            }
+            && let Some((b, e)) = factors.pop()
+        {
+            return Expr::pow(&b, &e);
+        }
         Expr::from_node(Node::Product { coeff: Q::one(), factors })
     }
 
@@ -963,9 +964,11 @@ impl ProductBuilder {
             }
             // A number times a sum distributes: 2*(x + 1) is 2*x + 2.
             if let Some((b, e)) = factors.first()
-                && e.is_one() && matches!(b.node(), Node::Sum { .. }) {
-                    return Expr::weighted_sum(Q::zero(), [(b.clone(), self.coeff)]);
-                }
+                && e.is_one()
+                && matches!(b.node(), Node::Sum { .. })
+            {
+                return Expr::weighted_sum(Q::zero(), [(b.clone(), self.coeff)]);
+            }
         }
         Expr::from_node(Node::Product { coeff: self.coeff, factors })
     }

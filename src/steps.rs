@@ -275,7 +275,10 @@ fn derivative_rule(inner: &T, x: Symbol) -> (T, String) {
             if let Some(q) = constant.filter(Q::is_negative) {
                 let power = T::Pow(b(grouped(base)), b(grouped(e)));
                 let ln = call("ln", &T::E(Expr::num(q.abs())));
-                return (T::Mul(b(T::Mul(b(power), b(ln))), b(d(e))), "exponential rule with ln|a|: (aᵘ)′ = aᵘ·ln|a|·u′".into());
+                return (
+                    T::Mul(b(T::Mul(b(power), b(ln))), b(d(e))),
+                    "exponential rule with ln|a|: (aᵘ)′ = aᵘ·ln|a|·u′".into(),
+                );
             }
             let euler = matches!(base.strip_groups(), T::Name(n) if n == "e");
             let power = T::Pow(b(grouped(base)), b(grouped(e)));
@@ -317,22 +320,15 @@ fn call_rule(name: &str, args: &[T], x: Symbol) -> (T, String) {
         ("ln" | "log", 1) => (T::Div(b(num(1)), b(grouped(a_plain))), "(ln u)′ = u′/u"),
         ("log", _) => {
             let base = args.get(1).cloned().unwrap_or_else(|| num(1));
-            (
-                T::Div(b(num(1)), b(T::Mul(b(grouped(a_plain)), b(call("ln", &base))))),
-                "(log_b u)′ = u′/(u·ln b)",
-            )
+            (T::Div(b(num(1)), b(T::Mul(b(grouped(a_plain)), b(call("ln", &base))))), "(log_b u)′ = u′/(u·ln b)")
         }
         ("sqrt", _) => (T::Div(b(num(1)), b(T::Mul(b(num(2)), b(call("sqrt", a_plain))))), "(√u)′ = u′/(2√u)"),
         ("sin", _) => (call("cos", a_plain), "(sin u)′ = cos(u)·u′"),
         ("cos", _) => (T::Neg(b(call("sin", a_plain))), "(cos u)′ = −sin(u)·u′"),
-        ("tan", _) => (
-            T::Add(b(num(1)), b(T::Pow(b(call("tan", a_plain)), b(num(2))))),
-            "(tan u)′ = (1 + tan²u)·u′",
-        ),
-        ("tanh", _) => (
-            T::Sub(b(num(1)), b(T::Pow(b(call("tanh", a_plain)), b(num(2))))),
-            "(tanh u)′ = (1 − tanh²u)·u′",
-        ),
+        ("tan", _) => (T::Add(b(num(1)), b(T::Pow(b(call("tan", a_plain)), b(num(2))))), "(tan u)′ = (1 + tan²u)·u′"),
+        ("tanh", _) => {
+            (T::Sub(b(num(1)), b(T::Pow(b(call("tanh", a_plain)), b(num(2))))), "(tanh u)′ = (1 − tanh²u)·u′")
+        }
         ("sigmoid", _) => (
             T::Mul(b(call("sigmoid", a_plain)), b(T::Group(b(T::Sub(b(num(1)), b(call("sigmoid", a_plain))))))),
             "(σ(u))′ = σ(u)·(1 − σ(u))·u′",
@@ -341,7 +337,8 @@ fn call_rule(name: &str, args: &[T], x: Symbol) -> (T, String) {
         _ => (num(0), "sign is constant where it is differentiable"),
     };
     if matches!(a_plain, T::Name(n) if n == x.name()) {
-        let rule = format!("derivative of {name}: {}", rule.replace("·u′", "").replace("u′", "1").replace('u', x.name()));
+        let rule =
+            format!("derivative of {name}: {}", rule.replace("·u′", "").replace("u′", "1").replace('u', x.name()));
         return (outer, rule);
     }
     (T::Mul(b(grouped(&outer)), b(T::D(b(a_plain.clone()), x))), format!("chain rule: {rule}"))
@@ -468,7 +465,11 @@ fn render(t: &T, style: Style) -> (String, Prec) {
             Prec::Sum,
         ),
         T::Sub(a, c) => (
-            format!("{}{minus}{}", wrap(render(a, style), Prec::Sum, style), wrap(render(c, style), Prec::Product, style)),
+            format!(
+                "{}{minus}{}",
+                wrap(render(a, style), Prec::Sum, style),
+                wrap(render(c, style), Prec::Product, style)
+            ),
             Prec::Sum,
         ),
         T::Mul(a, c) => {
@@ -486,7 +487,11 @@ fn render(t: &T, style: Style) -> (String, Prec) {
             Style::Text | Style::Unicode => {
                 let left_at = if matches!(a.as_ref(), T::D(..)) { Prec::Power } else { Prec::Product };
                 (
-                    format!("{}/{}", wrap(render(a, style), left_at, style), wrap(render(c, style), Prec::Unary, style)),
+                    format!(
+                        "{}/{}",
+                        wrap(render(a, style), left_at, style),
+                        wrap(render(c, style), Prec::Unary, style)
+                    ),
                     Prec::Product,
                 )
             }
@@ -673,7 +678,9 @@ fn verify(previous: &Expr, next: &Expr, rule: &str, limits: &Limits) -> Result<(
     if same_value(previous, next, limits)? {
         Ok(())
     } else {
-        Err(Error::Unsupported { reason: format!("internal: the step \"{rule}\" could not be verified; please report it") })
+        Err(Error::Unsupported {
+            reason: format!("internal: the step \"{rule}\" could not be verified; please report it"),
+        })
     }
 }
 
@@ -772,9 +779,15 @@ fn expand_power_step(t: &T, limits: &Limits) -> Result<Option<(T, String)>> {
                     let square = |u: &T| T::Pow(b(grouped(u)), b(num(2)));
                     let cross = T::Mul(b(T::Mul(b(num(2)), b(grouped(p)))), b(grouped(q)));
                     let (expanded, rule) = if matches!(plain, T::Add(..)) {
-                        (T::Add(b(T::Add(b(square(p)), b(cross))), b(square(q))), "binomial square: (p + q)² = p² + 2·p·q + q²")
+                        (
+                            T::Add(b(T::Add(b(square(p)), b(cross))), b(square(q))),
+                            "binomial square: (p + q)² = p² + 2·p·q + q²",
+                        )
                     } else {
-                        (T::Add(b(T::Sub(b(square(p)), b(cross))), b(square(q))), "binomial square: (p − q)² = p² − 2·p·q + q²")
+                        (
+                            T::Add(b(T::Sub(b(square(p)), b(cross))), b(square(q))),
+                            "binomial square: (p − q)² = p² − 2·p·q + q²",
+                        )
                     };
                     Ok(Some((expanded, rule.into())))
                 }
@@ -1002,7 +1015,8 @@ fn latex_text(s: &str) -> String {
 pub fn minimize_steps(loss: &Expr, vars: &[Symbol], options: &crate::SolveOptions) -> Result<Steps> {
     let report = crate::stationary_points(loss, vars, options)?;
     let limits = &options.limits;
-    let mut lines: Vec<(String, String)> = vec![(format!("loss = {}", crate::print::text(&report.loss)), "the loss".into())];
+    let mut lines: Vec<(String, String)> =
+        vec![(format!("loss = {}", crate::print::text(&report.loss)), "the loss".into())];
     for (v, g) in vars.iter().zip(&report.gradient) {
         lines.push((format!("d/d{v} loss = {}", crate::print::text(g)), "differentiate (see diff --steps)".into()));
     }
@@ -1014,12 +1028,8 @@ pub fn minimize_steps(loss: &Expr, vars: &[Symbol], options: &crate::SolveOption
         lines.push((format!("d²/d{v}² loss = {}", crate::print::text(&second)), "differentiate again".into()));
     }
     for p in &report.points {
-        let at: Vec<String> = p
-            .point
-            .values
-            .iter()
-            .map(|(v, c)| format!("{v} = {}", c.shown(options.digits)))
-            .collect();
+        let at: Vec<String> =
+            p.point.values.iter().map(|(v, c)| format!("{v} = {}", c.shown(options.digits))).collect();
         let at = at.join(", ");
         if vars.len() > 1 {
             let rows: Vec<String> = (0..vars.len())
@@ -1050,9 +1060,13 @@ pub fn minimize_steps(loss: &Expr, vars: &[Symbol], options: &crate::SolveOption
 fn zero_steps(equations: &[Expr], vars: &[Symbol], limits: &Limits) -> Result<Vec<(String, String)>> {
     let mut lines = Vec::new();
     let shown: Vec<String> = equations.iter().map(|g| format!("{} = 0", crate::print::text(g))).collect();
-    lines.push((shown.join(", "), if vars.len() == 1 { "set the gradient to zero".into() } else { "set every partial derivative to zero".into() }));
+    lines.push((
+        shown.join(", "),
+        if vars.len() == 1 { "set the gradient to zero".into() } else { "set every partial derivative to zero".into() },
+    ));
     let gens: Vec<Expr> = vars.iter().map(|v| Expr::sym(*v)).collect();
-    let polys: Vec<crate::Poly> = equations.iter().map(|e| crate::Poly::from_expr(e, &gens, limits)).collect::<Result<_>>()?;
+    let polys: Vec<crate::Poly> =
+        equations.iter().map(|e| crate::Poly::from_expr(e, &gens, limits)).collect::<Result<_>>()?;
     match (vars, polys.as_slice()) {
         ([v], [p]) if p.total_degree() == 1 => {
             // a·v + b = 0  →  a·v = −b  →  v = −b/a
@@ -1061,11 +1075,18 @@ fn zero_steps(equations: &[Expr], vars: &[Symbol], limits: &Limits) -> Result<Ve
             let minus_b = constant.neg();
             let av = Expr::scale(&Expr::sym(*v), &a);
             if !constant.is_zero() {
-                lines.push((format!("{} = {minus_b}", crate::print::text(&av)), "move the constant to the other side".into()));
+                lines.push((
+                    format!("{} = {minus_b}", crate::print::text(&av)),
+                    "move the constant to the other side".into(),
+                ));
             }
             if let Some(value) = minus_b.div(&a) {
                 if !a.is_one() {
-                    let fraction = if minus_b.is_integer() && a.is_integer() { format!("{minus_b}/{a}") } else { format!("({minus_b})/({a})") };
+                    let fraction = if minus_b.is_integer() && a.is_integer() {
+                        format!("{minus_b}/{a}")
+                    } else {
+                        format!("({minus_b})/({a})")
+                    };
                     let rule = format!("divide by {a}");
                     if fraction == value.to_string() {
                         lines.push((format!("{v} = {value}"), rule));
@@ -1093,11 +1114,8 @@ fn zero_steps(equations: &[Expr], vars: &[Symbol], limits: &Limits) -> Result<Ve
                     let each: Vec<String> = points
                         .iter()
                         .map(|p| {
-                            let parts: Vec<String> = p
-                                .values
-                                .iter()
-                                .map(|(v, c)| format!("{v} = {}", c.shown(options.digits)))
-                                .collect();
+                            let parts: Vec<String> =
+                                p.values.iter().map(|(v, c)| format!("{v} = {}", c.shown(options.digits))).collect();
                             parts.join(", ")
                         })
                         .collect();

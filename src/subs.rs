@@ -98,9 +98,10 @@ fn subs_map(e: &Expr, map: &HashMap<Symbol, &Expr>) -> Result<Expr> {
             let a = subs_map(a, map)?;
             if *f == Func::Ln
                 && let Some(q) = a.as_num()
-                    && (q.is_zero() || q.is_negative()) {
-                        return Err(Error::Undefined { span: None, what: format!("ln({q})") });
-                    }
+                && (q.is_zero() || q.is_negative())
+            {
+                return Err(Error::Undefined { span: None, what: format!("ln({q})") });
+            }
             Ok(Expr::call(*f, &a))
         }
     }
@@ -244,14 +245,15 @@ fn approximate(e: &Expr, limits: &Limits) -> Result<f64> {
 
 fn power(b: &Expr, x: &Expr, limits: &Limits) -> Result<f64> {
     if let (Some(bq), Some(xq)) = (b.as_num(), x.as_num())
-        && xq.is_integer() {
-            return Err(Error::Limit {
-                what: "size of a number",
-                limit: FOLD_POWER_BITS,
-                reached: format!("{}^{} has more bits than that", bq, xq),
-                flag: "--max-number-bits",
-            });
-        }
+        && xq.is_integer()
+    {
+        return Err(Error::Limit {
+            what: "size of a number",
+            limit: FOLD_POWER_BITS,
+            reached: format!("{}^{} has more bits than that", bq, xq),
+            flag: "--max-number-bits",
+        });
+    }
     let bv = approximate(b, limits)?;
     let xv = approximate(x, limits)?;
     if bv < 0.0 && xv.fract() != 0.0 {

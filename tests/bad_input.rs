@@ -28,9 +28,13 @@ fn the_issue_cases_point_at_the_offending_character() {
 #[test]
 fn unknown_functions_suggest_the_nearest_one() {
     let err = parse("foo(x)").unwrap_err();
-    assert!(matches!(&err, Error::UnknownFunction { name, suggestion: None, span } if name == "foo" && *span == Span::new(0, 3)));
+    assert!(
+        matches!(&err, Error::UnknownFunction { name, suggestion: None, span } if name == "foo" && *span == Span::new(0, 3))
+    );
     let err = parse("2 + sigmoyd(x)").unwrap_err();
-    assert!(matches!(&err, Error::UnknownFunction { suggestion: Some(s), span, .. } if s == "sigmoid" && span.start == 4));
+    assert!(
+        matches!(&err, Error::UnknownFunction { suggestion: Some(s), span, .. } if s == "sigmoid" && span.start == 4)
+    );
 }
 
 #[test]

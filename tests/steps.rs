@@ -113,7 +113,15 @@ fn steps_are_consistent(formula: &str, points: &[oracle::Point]) -> Result<(), T
         for step in steps.steps.iter().skip(1) {
             let value = step.value.as_ref().unwrap();
             let Some(got) = oracle::kobai_float_at(value, point) else { continue };
-            prop_assert!(oracle::close(got, expected, expected.abs().max(1.0)), "{}: step `{}` is {} at {:?}, d/dx is {}", formula, step.text, got, point, expected);
+            prop_assert!(
+                oracle::close(got, expected, expected.abs().max(1.0)),
+                "{}: step `{}` is {} at {:?}, d/dx is {}",
+                formula,
+                step.text,
+                got,
+                point,
+                expected
+            );
         }
     }
     Ok(())

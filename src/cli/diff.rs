@@ -48,7 +48,8 @@ pub fn grad(input: &Input<'_>, wrt: &[String]) -> Result<Output, Error> {
     let (e, bindings, vars) = prepare(input, wrt)?;
     if input.wants_steps() {
         let ast = input.ast()?;
-        let all = vars.iter().map(|&v| kobai::diff_steps(&ast, v, &bindings, &input.limits)).collect::<Result<_, _>>()?;
+        let all =
+            vars.iter().map(|&v| kobai::diff_steps(&ast, v, &bindings, &input.limits)).collect::<Result<_, _>>()?;
         return Ok(Output::Steps(all));
     }
     let items = kobai::gradient(&e, &vars, &input.limits)?

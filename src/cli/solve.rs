@@ -276,9 +276,8 @@ pub(super) fn points_text(report: &StationaryReport, digits: usize, format: Form
 pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize) -> Result<Solved, Error> {
     let mut equations = vec![kobai::read_equation(&input.source, &input.limits)?];
     for text in extra {
-        let eq = kobai::read_equation(text, &input.limits).map_err(|e| Error::Usage {
-            message: format!("the equation `{text}` cannot be read: {e}"),
-        })?;
+        let eq = kobai::read_equation(text, &input.limits)
+            .map_err(|e| Error::Usage { message: format!("the equation `{text}` cannot be read: {e}") })?;
         equations.push(eq);
     }
     let bindings = input.bindings()?;
@@ -347,7 +346,12 @@ pub(super) fn solutions_text(solutions: &Solutions, digits: usize, format: Forma
 }
 
 /// The variables to solve for: those named, or else every variable left.
-fn chosen_variables(names: &[String], original: &Expr, remaining: &Expr, bindings: &kobai::Bindings) -> Result<Vec<Symbol>, Error> {
+fn chosen_variables(
+    names: &[String],
+    original: &Expr,
+    remaining: &Expr,
+    bindings: &kobai::Bindings,
+) -> Result<Vec<Symbol>, Error> {
     if names.is_empty() {
         let vars = remaining.symbols();
         if vars.is_empty() {

@@ -112,9 +112,7 @@ impl Coordinate {
 }
 
 fn approx_expr(e: &Expr) -> Option<f64> {
-    crate::subs::eval(e, &[], &Limits::default())
-        .ok()
-        .and_then(|r| r.exact.as_num().map(Q::to_f64).or(r.approx))
+    crate::subs::eval(e, &[], &Limits::default()).ok().and_then(|r| r.exact.as_num().map(Q::to_f64).or(r.approx))
 }
 
 /// What kind of stationary point a point is.
@@ -250,10 +248,8 @@ pub fn solve_equations(equations: &[Expr], vars: &[Symbol], options: &SolveOptio
                     .iter()
                     .zip(family.expressions())
                     .map(|(v, affine)| {
-                        let terms = affine
-                            .terms()
-                            .iter()
-                            .filter_map(|(i, c)| gens.get(*i).map(|g| (g.clone(), c.clone())));
+                        let terms =
+                            affine.terms().iter().filter_map(|(i, c)| gens.get(*i).map(|g| (g.clone(), c.clone())));
                         (*v, Expr::weighted_sum(affine.constant().clone(), terms))
                     })
                     .collect();
@@ -330,7 +326,8 @@ fn factor_cases(equations: &[Expr], gens: &[Expr], limits: &Limits) -> Result<Ve
             Node::Pow(b, x) if x.as_num().is_some_and(|q| q.is_integer() && !q.is_negative()) => vec![b.clone()],
             _ => vec![e.clone()],
         };
-        let factors = if factors.is_empty() || cases.len() * factors.len() > MAX_CASES { vec![e.clone()] } else { factors };
+        let factors =
+            if factors.is_empty() || cases.len() * factors.len() > MAX_CASES { vec![e.clone()] } else { factors };
         let mut polys = Vec::with_capacity(factors.len());
         for f in &factors {
             polys.push(Poly::from_expr(f, gens, limits)?);
@@ -355,7 +352,12 @@ type Assignment = Vec<Option<Coordinate>>;
 /// equation gives the values of its variable; an equation with a variable of
 /// degree one and constant coefficient gives that variable in terms of the
 /// others. Returns each solution with the multiplicity of its last root.
-fn solve_triangular(polys: Vec<Poly>, assigned: Assignment, gens: &[Expr], limits: &Limits) -> Result<Vec<(Assignment, u32)>> {
+fn solve_triangular(
+    polys: Vec<Poly>,
+    assigned: Assignment,
+    gens: &[Expr],
+    limits: &Limits,
+) -> Result<Vec<(Assignment, u32)>> {
     let mut polys: Vec<Poly> = polys.into_iter().filter(|p| !p.is_zero()).collect();
     if polys.iter().any(|p| p.occurring_generators().is_empty()) {
         return Ok(Vec::new()); // a nonzero constant = 0: no solution here
@@ -491,7 +493,9 @@ pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -
     let limits = &options.limits;
     let gens: Vec<Expr> = vars.iter().map(|v| Expr::sym(*v)).collect();
     let loss_poly = Poly::from_expr(loss, &gens, limits).map_err(|e| match e {
-        Error::Usage { message } => Error::Usage { message: format!("{message} (the loss must be a polynomial in the variables)") },
+        Error::Usage { message } => {
+            Error::Usage { message: format!("{message} (the loss must be a polynomial in the variables)") }
+        }
         other => other,
     })?;
     let shown_loss = tidy(loss, limits)?;
@@ -544,7 +548,10 @@ pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -
                 }
                 Some(d) => (
                     Kind::Degenerate("a family".into()),
-                    format!("the Hessian is {} and singular: the second-order test cannot decide", definiteness_words(d)),
+                    format!(
+                        "the Hessian is {} and singular: the second-order test cannot decide",
+                        definiteness_words(d)
+                    ),
                 ),
                 None => (Kind::Degenerate("a family".into()), "a family of stationary points".to_string()),
             };
@@ -607,7 +614,8 @@ fn classify(point: &Point, loss: &Poly, hessian: &[Vec<Poly>], limits: &Limits) 
     let Some(values) = point.values.iter().map(|(_, c)| c.rational()).collect::<Option<Vec<Q>>>() else {
         return classify_by_minors(point, hessian, limits);
     };
-    let h: Vec<Vec<Q>> = hessian.iter().map(|r| r.iter().map(|p| p.eval(&values)).collect::<Result<_>>()).collect::<Result<_>>()?;
+    let h: Vec<Vec<Q>> =
+        hessian.iter().map(|r| r.iter().map(|p| p.eval(&values)).collect::<Result<_>>()).collect::<Result<_>>()?;
     let d = inertia(&h)?.definiteness();
     Ok(match d {
         Definiteness::PositiveDefinite => (Kind::Minimum, "the Hessian is positive definite".into()),
@@ -630,8 +638,7 @@ fn classify_by_minors(point: &Point, hessian: &[Vec<Poly>], limits: &Limits) -> 
             "the Hessian at this irrational point has entries kobai cannot sign exactly".to_string(),
         ))
     };
-    let bindings: Option<Vec<(Symbol, Expr)>> =
-        point.values.iter().map(|(s, c)| c.exact().map(|e| (*s, e))).collect();
+    let bindings: Option<Vec<(Symbol, Expr)>> = point.values.iter().map(|(s, c)| c.exact().map(|e| (*s, e))).collect();
     let Some(bindings) = bindings else { return undecided() };
     if hessian.len() > 4 {
         return undecided();
@@ -698,7 +705,9 @@ fn exact_sign(e: &Expr) -> Option<i32> {
     match e.node() {
         Node::Num(q) => Some(q.signum()),
         Node::Pow(..) if radical(e) => Some(1),
-        Node::Product { coeff, factors } if factors.len() == 1 && factors.first().is_some_and(|(b, x)| radical(&Expr::pow(b, x))) => {
+        Node::Product { coeff, factors }
+            if factors.len() == 1 && factors.first().is_some_and(|(b, x)| radical(&Expr::pow(b, x))) =>
+        {
             Some(coeff.signum())
         }
         Node::Sum { constant, terms } => match terms.as_slice() {
@@ -773,8 +782,7 @@ fn sign_at(p: &UPoly, c: &Coordinate) -> Result<i32> {
 }
 
 fn loss_at(point: &Point, loss: &Poly, limits: &Limits) -> Result<Value> {
-    let bindings: Option<Vec<(Symbol, Expr)>> =
-        point.values.iter().map(|(s, c)| c.exact().map(|e| (*s, e))).collect();
+    let bindings: Option<Vec<(Symbol, Expr)>> = point.values.iter().map(|(s, c)| c.exact().map(|e| (*s, e))).collect();
     match bindings {
         Some(b) => Ok(Value::Exact(expand(&subs(&loss.to_expr(), &b)?, limits)?)),
         None => {
@@ -894,12 +902,12 @@ fn rational_approximation(e: &Expr, digits: usize) -> Option<Q> {
     match e.node() {
         Node::Num(q) => Some(q.clone()),
         Node::Sym(_) | Node::Call(..) => None,
-        Node::Sum { constant, terms } => terms.iter().try_fold(constant.clone(), |acc, (t, c)| {
-            Some(acc.add(&c.mul(&rational_approximation(t, digits)?)))
-        }),
-        Node::Product { coeff, factors } => factors.iter().try_fold(coeff.clone(), |acc, (b, x)| {
-            Some(acc.mul(&power_approximation(b, x, digits)?))
-        }),
+        Node::Sum { constant, terms } => terms
+            .iter()
+            .try_fold(constant.clone(), |acc, (t, c)| Some(acc.add(&c.mul(&rational_approximation(t, digits)?)))),
+        Node::Product { coeff, factors } => {
+            factors.iter().try_fold(coeff.clone(), |acc, (b, x)| Some(acc.mul(&power_approximation(b, x, digits)?)))
+        }
         Node::Pow(b, x) => power_approximation(b, x, digits),
     }
 }

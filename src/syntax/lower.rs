@@ -57,14 +57,15 @@ pub fn read_with(text: &str, limits: &Limits) -> Result<Expr> {
 /// `base^exp`, refusing the undefined numeric cases `0^0` and `0^-k`.
 pub(crate) fn checked_pow(base: &Expr, exp: &Expr, span: Option<Span>) -> Result<Expr> {
     if base.is_zero()
-        && let Some(q) = exp.as_num() {
-            if q.is_zero() {
-                return Err(Error::Undefined { span, what: "0^0".into() });
-            }
-            if q.is_negative() {
-                return Err(Error::DivisionByZero { span });
-            }
+        && let Some(q) = exp.as_num()
+    {
+        if q.is_zero() {
+            return Err(Error::Undefined { span, what: "0^0".into() });
         }
+        if q.is_negative() {
+            return Err(Error::DivisionByZero { span });
+        }
+    }
     Ok(Expr::pow(base, exp))
 }
 

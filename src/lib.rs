@@ -46,8 +46,8 @@ mod syntax;
 mod worksheet;
 
 pub use check::{
-    CheckOptions, ClaimReport, Counterexample, DerivationReport, DerivationStep, Domain, EqualityReport, Hint, Identity,
-    Method, Proof, SideValue, SolutionReport, StationaryCheck, StepReport, ValueCheck, Verdict, check_claim,
+    CheckOptions, ClaimReport, Counterexample, DerivationReport, DerivationStep, Domain, EqualityReport, Hint,
+    Identity, Method, Proof, SideValue, SolutionReport, StationaryCheck, StepReport, ValueCheck, Verdict, check_claim,
     check_derivation, check_derivative, check_equal, check_solution,
 };
 pub use data::{CsvReader, DataError};
@@ -67,6 +67,12 @@ pub use solve::linear::{
     Affine, Definiteness, Family, Inconsistency, Inertia, LinearSolution, MatrixError, determinant, inertia,
     matrix_rank, solve_linear,
 };
+pub use solve::roots::{IntervalRoot, QuadraticRoot, RealRoot, RootValue, real_roots};
+pub use solve::stationary::{
+    Coordinate, Kind, Point, Solutions, SolveOptions, Stationary, StationaryReport, Value, solve_equations,
+    stationary_points,
+};
+pub use steps::{Step, Steps, diff_steps, expand_steps, minimize_steps, simplify_steps, solve_steps, statement_steps};
 pub use subs::{Bindings, Evaluation, eval, parse_bindings, subs};
 pub use symbol::Symbol;
 pub use syntax::KNOWN_FUNCTIONS;
@@ -74,10 +80,4 @@ pub use syntax::ast::{Ast, AstKind, Bracket, MulStyle};
 pub use syntax::lower::{lower, read, read_equation, read_with};
 pub use syntax::parse::{parse, parse_with};
 pub use syntax::span::Span;
-pub use solve::roots::{IntervalRoot, QuadraticRoot, RealRoot, RootValue, real_roots};
-pub use solve::stationary::{
-    Coordinate, Kind, Point, Solutions, SolveOptions, Stationary, StationaryReport, Value, solve_equations,
-    stationary_points,
-};
-pub use steps::{Step, Steps, diff_steps, expand_steps, minimize_steps, simplify_steps, solve_steps, statement_steps};
 pub use worksheet::{SheetCommand, SheetError, SheetOutcome, SheetValue, Worksheet, WorksheetOptions};

@@ -269,9 +269,10 @@ impl Q {
     /// ```
     pub fn add(&self, other: &Q) -> Q {
         if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0)
-            && let Some(r) = checked_add(a, b) {
-                return Q(Repr::Small(r));
-            }
+            && let Some(r) = checked_add(a, b)
+        {
+            return Q(Repr::Small(r));
+        }
         Q::from_big(self.to_big() + other.to_big())
     }
 
@@ -293,9 +294,10 @@ impl Q {
     /// ```
     pub fn mul(&self, other: &Q) -> Q {
         if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0)
-            && let Some(r) = checked_mul(a, b) {
-                return Q(Repr::Small(r));
-            }
+            && let Some(r) = checked_mul(a, b)
+        {
+            return Q(Repr::Small(r));
+        }
         Q::from_big(self.to_big() * other.to_big())
     }
 
@@ -512,9 +514,10 @@ impl Q {
     /// ```
     pub fn to_decimal_string(&self, digits: usize) -> String {
         if let Some(exact) = self.terminating_decimal()
-            && exact.len() <= digits + 2 {
-                return exact;
-            }
+            && exact.len() <= digits + 2
+        {
+            return exact;
+        }
         let digits = digits.max(1);
         let num = self.numer().abs();
         let den = self.denom();

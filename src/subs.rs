@@ -255,6 +255,16 @@ fn power(b: &Expr, x: &Expr, limits: &Limits) -> Result<f64> {
         });
     }
     let bv = approximate(b, limits)?;
+    // A negative base with a rational exponent of odd denominator has a real
+    // value: (-2)^(1/3) = -(2^(1/3)).
+    if bv < 0.0
+        && let Some(q) = x.as_num()
+        && !q.is_integer()
+        && q.denom().bit(0)
+    {
+        let magnitude = (-bv).powf(q.to_f64());
+        return Ok(if q.numer().bit(0) { -magnitude } else { magnitude });
+    }
     let xv = approximate(x, limits)?;
     if bv < 0.0 && xv.fract() != 0.0 {
         return Err(Error::Undefined {
@@ -274,7 +284,11 @@ mod tests {
     #[test]
     fn eval_refuses_what_is_not_real() {
         let l = Limits::default();
-        assert!(matches!(eval(&read("sqrt(-1)").unwrap(), &[], &l), Err(Error::Undefined { .. })));
+        assert!(matches!(read("sqrt(-1)"), Err(Error::Undefined { .. })));
+        let root = Expr::pow(&Expr::int(-1), &Expr::num(Q::new(1, 2)));
+        assert!(matches!(eval(&root, &[], &l), Err(Error::Undefined { .. })));
+        let at = parse_bindings("x=-1", &l).unwrap();
+        assert!(matches!(eval(&read("sqrt(x)").unwrap(), &at, &l), Err(Error::Undefined { .. })));
         assert!(matches!(eval(&read("10^10^10").unwrap(), &[], &l), Err(Error::Limit { .. })));
         let at = parse_bindings("x=0", &l).unwrap();
         assert!(matches!(eval(&read("ln(x)").unwrap(), &at, &l), Err(Error::Undefined { .. })));

@@ -605,11 +605,17 @@ mod tests {
         assert!(eight.lo <= rat(8) && rat(8) <= eight.hi && eight.excludes_zero());
     }
 
+    fn kobai_q(n: i64, d: i64) -> crate::number::Q {
+        crate::number::Q::new(n, d)
+    }
+
     #[test]
     fn undefined_and_unknown_values_are_refused() {
         let a = Arith::new(64);
         assert_eq!(a.enclose(&Expr::call(Func::Ln, &Expr::int(-1))), Err(Failure::Undefined));
-        assert_eq!(a.enclose(&read("(-2)^(1/2)").unwrap()), Err(Failure::Undefined));
+        // `read` refuses it; the constructor builds it, and evaluation must refuse it too.
+        let root = Expr::pow(&Expr::int(-2), &Expr::num(kobai_q(1, 2)));
+        assert_eq!(a.enclose(&root), Err(Failure::Undefined));
         assert_eq!(a.enclose(&read("exp(10000)").unwrap()), Err(Failure::Unknown));
         assert_eq!(a.enclose(&read("x").unwrap()), Err(Failure::Unknown));
     }

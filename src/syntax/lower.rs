@@ -66,6 +66,15 @@ pub(crate) fn checked_pow(base: &Expr, exp: &Expr, span: Option<Span>) -> Result
             return Err(Error::DivisionByZero { span });
         }
     }
+    // kobai works over the reals: an even root of a negative number is not a
+    // number, and merging two of them (sqrt(-1)·sqrt(-1) = -1) would invent one.
+    if let (Some(b), Some(q)) = (base.as_num(), exp.as_num())
+        && b.is_negative()
+        && !q.is_integer()
+        && q.denom().bit(0) == false
+    {
+        return Err(Error::Undefined { span, what: format!("({b})^({q}), an even root of a negative number,") });
+    }
     Ok(Expr::pow(base, exp))
 }
 

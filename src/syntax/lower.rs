@@ -71,7 +71,7 @@ pub(crate) fn checked_pow(base: &Expr, exp: &Expr, span: Option<Span>) -> Result
     if let (Some(b), Some(q)) = (base.as_num(), exp.as_num())
         && b.is_negative()
         && !q.is_integer()
-        && q.denom().bit(0) == false
+        && !q.denom().bit(0)
     {
         return Err(Error::Undefined { span, what: format!("({b})^({q}), an even root of a negative number,") });
     }

@@ -127,7 +127,7 @@ fn long_fractions_switch_to_floats_with_a_note() {
     let out = ok(&["descend", "(2*w1 - 5)^2", "--rate", "1/10", "--iterations", "30"]);
     assert!(out.contains("(from step 24 on in floating point: a denominator passed 16 digits"), "{out}");
     let out = ok(&["descend", "(2*w1 - 5)^2", "--rate", "1/10", "--iterations", "2", "--float"]);
-    assert!(out.contains("12/5") == false && out.contains("2.4"), "{out}");
+    assert!(!out.contains("12/5") && out.contains("2.4"), "{out}");
     assert!(out.contains("(floating point throughout"), "{out}");
 }
 

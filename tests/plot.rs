@@ -54,7 +54,7 @@ fn svg_of(p: &Plot) -> (String, Frame, Drawn) {
 
 /// The polylines of one series colour, without the legend's sample line
 /// (drawn last, after every series).
-fn lines_of<'a>(d: &'a Drawn, kind: SeriesKind, pieces: usize) -> Vec<&'a Vec<(f64, f64)>> {
+fn lines_of(d: &Drawn, kind: SeriesKind, pieces: usize) -> Vec<&Vec<(f64, f64)>> {
     let all: Vec<&Vec<(f64, f64)>> = d.polylines.iter().filter(|(c, _)| c == kind.color()).map(|(_, p)| p).collect();
     assert_eq!(all.len(), pieces + 1, "{kind:?}: one polyline per piece and one in the legend");
     all.into_iter().take(pieces).collect()

@@ -85,7 +85,8 @@ pub fn parse_ratio(text: &str) -> BigRational {
 }
 
 /// Solves `a·x = b` exactly by Gauss–Jordan elimination; `None` when `a` is
-/// singular.
+/// singular. Indexed loops read like the textbook algorithm they check.
+#[allow(clippy::needless_range_loop)]
 pub fn solve(mut a: Vec<Vec<BigRational>>, mut b: Vec<BigRational>) -> Option<Vec<BigRational>> {
     let n = b.len();
     for col in 0..n {

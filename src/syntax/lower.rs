@@ -73,7 +73,8 @@ pub(crate) fn checked_pow(base: &Expr, exp: &Expr, span: Option<Span>) -> Result
         && !q.is_integer()
         && !q.denom().bit(0)
     {
-        return Err(Error::Undefined { span, what: format!("({b})^({q}), an even root of a negative number,") });
+        let shown = crate::print::text(&Expr::pow(base, exp));
+        return Err(Error::Undefined { span, what: format!("{shown} (not a real number)") });
     }
     Ok(Expr::pow(base, exp))
 }

@@ -834,7 +834,8 @@ impl Coordinate {
         match self {
             Coordinate::Root(r) => r.value.to_decimal(digits),
             Coordinate::Exact(e) => match e.as_num() {
-                Some(q) => q.to_decimal_string(digits),
+                // Q's decimal string counts places after the point below 1.
+                Some(q) => q.to_decimal_string(if magnitude > 0 { digits } else { places }),
                 None => match rational_approximation(e, digits + 10) {
                     Some(q) => pad_decimals(q.to_decimal_string(digits), places),
                     None => self.approx().map(|v| v.to_string()).unwrap_or_default(),

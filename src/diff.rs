@@ -31,28 +31,56 @@ pub fn diff(e: &Expr, x: Symbol) -> Expr {
                 Expr::zero()
             }
         }
-        Node::Sum { terms, .. } => Expr::weighted_sum(Q::zero(), terms.iter().map(|(t, c)| (diff(t, x), c.clone()))),
-        Node::Product { coeff, factors } => {
-            // Product rule over the factors that depend on x.
-            let mut terms = Vec::new();
-            for (i, (b, p)) in factors.iter().enumerate() {
-                if !b.contains(x) && !p.contains(x) {
-                    continue;
-                }
-                let mut parts = Vec::with_capacity(factors.len() + 1);
-                parts.push(Expr::num(coeff.clone()));
-                parts.push(diff_power(b, p, x));
-                for (j, (bj, pj)) in factors.iter().enumerate() {
-                    if j != i {
-                        parts.push(Expr::pow(bj, pj));
+        Node::Sum { terms, .. } => {
+            // The terms of each term's derivative go into one sum, without
+            // building a sum per term.
+            let mut out = Vec::with_capacity(terms.len() * 2);
+            for (t, c) in terms {
+                match t.node() {
+                    Node::Product { coeff, factors } if t.contains(x) => {
+                        product_rule(&coeff.mul(c), factors, x, &mut out);
                     }
+                    _ => out.push((diff(t, x), c.clone())),
                 }
-                terms.push(Expr::product(parts));
             }
-            Expr::sum(terms)
+            Expr::weighted_sum(Q::zero(), out)
+        }
+        Node::Product { coeff, factors } => {
+            let mut terms = Vec::new();
+            product_rule(coeff, factors, x, &mut terms);
+            Expr::weighted_sum(Q::zero(), terms)
         }
         Node::Pow(b, p) => diff_power(b, p, x),
         Node::Call(f, a) => Expr::mul(&outer_derivative(*f, a), &diff(a, x)),
+    }
+}
+
+/// The product rule for `coeff · Π b^p`: one term per factor that depends
+/// on `x`, appended to `terms` as `(term, coefficient)`.
+fn product_rule(coeff: &Q, factors: &[(Expr, Expr)], x: Symbol, terms: &mut Vec<(Expr, Q)>) {
+    for (i, (b, p)) in factors.iter().enumerate() {
+        if !b.contains(x) && !p.contains(x) {
+            continue;
+        }
+        // A numeric power of a base with a numeric derivative (such as
+        // (x + 3)^5): the term is the product itself with one exponent
+        // lowered, built without re-normalizing the other factors.
+        if let Some(k) = p.as_num()
+            && let Some(db) = diff(b, x).as_num()
+            && !db.is_zero()
+            && let Some((c, monic)) = Expr::product_with_exponent(coeff.mul(k).mul(db), factors, i, &k.sub(&Q::one()))
+        {
+            terms.push((monic, c));
+            continue;
+        }
+        // d(b^p) = p·b^(p-1)·b' as pieces of the term when p does not depend
+        // on x; otherwise the general rule.
+        let pieces = if p.contains(x) {
+            vec![diff_power(b, p, x)]
+        } else {
+            vec![p.clone(), Expr::pow(b, &Expr::sub(p, &Expr::one())), diff(b, x)]
+        };
+        terms.push((Expr::product_rule_term(coeff, &pieces, factors, i), Q::one()));
     }
 }
 
@@ -122,6 +150,8 @@ pub fn derivative(e: &Expr, x: Symbol, order: u32, limits: &Limits) -> Result<Ex
     let mut d = e.clone();
     for _ in 0..order {
         d = tidy(&diff(&d, x), limits)?;
+        // Each order multiplies the numbers by exponents and coefficients.
+        crate::syntax::lower::check_number_bits(&d, limits)?;
     }
     Ok(d)
 }

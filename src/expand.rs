@@ -1,6 +1,7 @@
 //! `expand`: full distribution of products and integer powers of sums.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Node};
@@ -28,12 +29,19 @@ use crate::number::Q;
 pub fn expand(e: &Expr, limits: &Limits) -> Result<Expr> {
     // Polynomials go to the packed polynomial kernel; the tree expander is
     // for everything else (calls, negative and fractional powers).
+    // A `Poly` stores one exponent per variable in every term, so a sum of
+    // many variables is cheaper in the tree expander.
     if e.is_polynomial() && !matches!(e.node(), Node::Num(_) | Node::Sym(_)) {
         let gens: Vec<Expr> = e.symbols().into_iter().map(Expr::sym).collect();
-        return Ok(crate::poly::Poly::from_expr(e, &gens, limits)?.to_expr());
+        if gens.len() <= POLY_MAX_VARIABLES {
+            return Ok(crate::poly::Poly::from_expr(e, &gens, limits)?.to_expr());
+        }
     }
     Ok(expand_terms(e, limits)?.into_expr())
 }
+
+/// Polynomials in more variables than this are expanded as trees.
+const POLY_MAX_VARIABLES: usize = 64;
 
 /// An expanded sum under construction: monic term to coefficient, the
 /// constant under the key `1`.
@@ -56,15 +64,36 @@ impl Terms {
     }
 
     fn add_scaled(&mut self, other: Terms, scale: &Q) {
+        // Zeros are removed where they arise: sweeping the whole map after
+        // every addition made a sum of n terms take n² steps.
         for (t, c) in other.map {
             let c = c.mul(scale);
-            let slot = self.map.entry(t).or_default();
-            *slot = slot.add(&c);
+            match self.map.entry(t) {
+                Entry::Occupied(mut slot) => {
+                    let sum = slot.get().add(&c);
+                    if sum.is_zero() {
+                        slot.remove();
+                    } else {
+                        *slot.get_mut() = sum;
+                    }
+                }
+                Entry::Vacant(slot) => {
+                    if !c.is_zero() {
+                        slot.insert(c);
+                    }
+                }
+            }
         }
-        self.map.retain(|_, c| !c.is_zero());
     }
 
     fn mul(&self, other: &Terms, limits: &Limits) -> Result<Terms> {
+        let largest = |t: &Terms| t.map.values().map(Q::bits).max().unwrap_or(0);
+        crate::poly::product_work(
+            (self.map.len(), largest(self)),
+            (other.map.len(), largest(other)),
+            crate::poly::TREE_PAIR_WORDS,
+            limits,
+        )?;
         let mut map: HashMap<Expr, Q> = HashMap::with_capacity(self.map.len().max(other.map.len()));
         for (ta, ca) in &self.map {
             for (tb, cb) in &other.map {
@@ -111,6 +140,9 @@ impl Terms {
                 flag: "--max-terms",
             });
         }
+        if n >= 2 && k >= 2 {
+            return Ok(self.pow_multinomial(k));
+        }
         let mut result = Terms::constant(Q::one());
         let mut base = self.clone();
         let mut e = k;
@@ -124,6 +156,69 @@ impl Terms {
             }
         }
         Ok(result)
+    }
+
+    /// `self^k` by the multinomial theorem: one product of powers of the
+    /// terms for each way of distributing `k` among them (their number was
+    /// checked against the limits), where repeated squaring multiplies
+    /// every pair of terms of the partial powers.
+    fn pow_multinomial(&self, k: u64) -> Terms {
+        let items: Vec<(&Expr, &Q)> = self.map.iter().collect();
+        let m = items.len();
+        // Powers of each term, built as needed: powers[i][j] = t_i^j.
+        let mut powers: Vec<Vec<Expr>> = vec![vec![Expr::one()]; m];
+        let mut power_of = |i: usize, j: u64| -> Expr {
+            let list = &mut powers[i];
+            while list.len() as u64 <= j {
+                let next = Expr::pow(items[i].0, &Expr::int(list.len() as i64));
+                list.push(next);
+            }
+            list[j as usize].clone()
+        };
+        let mut map: HashMap<Expr, Q> = HashMap::new();
+        // Depth-first over the exponent of each term; the state at depth d is
+        // what the terms before d contribute (product, coefficient) and the
+        // current exponent of term d with its binomial and coefficient power.
+        let mut remaining = vec![0u64; m];
+        let mut chosen = vec![0u64; m];
+        let mut product = vec![Expr::one(); m];
+        let mut coeff = vec![Q::one(); m];
+        let mut binom = vec![Q::one(); m];
+        let mut power = vec![Q::one(); m];
+        remaining[0] = k;
+        let mut d = 0usize;
+        loop {
+            if d == m - 1 {
+                let r = remaining[d];
+                let full = if r == 0 { product[d].clone() } else { Expr::mul(&product[d], &power_of(d, r)) };
+                let c = coeff[d].mul(&items[d].1.pow(r as i64).unwrap_or_default());
+                let (extra, t) = full.split_coeff();
+                let slot = map.entry(t).or_default();
+                *slot = slot.add(&c.mul(&extra));
+                loop {
+                    if d == 0 {
+                        map.retain(|_, c| !c.is_zero());
+                        return Terms { map };
+                    }
+                    d -= 1;
+                    if chosen[d] < remaining[d] {
+                        break;
+                    }
+                }
+                let j = chosen[d];
+                binom[d] = binom[d].mul(&Q::new((remaining[d] - j) as i64, (j + 1) as i64));
+                power[d] = power[d].mul(items[d].1);
+                chosen[d] = j + 1;
+            }
+            let j = chosen[d];
+            remaining[d + 1] = remaining[d] - j;
+            product[d + 1] = if j == 0 { product[d].clone() } else { Expr::mul(&product[d], &power_of(d, j)) };
+            coeff[d + 1] = coeff[d].mul(&binom[d]).mul(&power[d]);
+            d += 1;
+            chosen[d] = 0;
+            binom[d] = Q::one();
+            power[d] = Q::one();
+        }
     }
 
     fn into_expr(self) -> Expr {

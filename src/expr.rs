@@ -142,9 +142,59 @@ pub enum Node {
 /// refuses them with a limit error.
 pub const FOLD_POWER_BITS: u64 = 100_000;
 
+/// A fast multiplicative hasher (the Fx hash of rustc), for the hashes an
+/// `Expr` caches and for maps keyed by machine words. Its values are the same
+/// on every run, like SipHash with fixed keys, at a fraction of the cost.
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The shared small integers run from `-SMALL_INTEGERS_BELOW_ZERO` to
+/// `SMALL_INTEGERS_ABOVE_ZERO`.
+const SMALL_INTEGERS_BELOW_ZERO: i64 = 16;
+const SMALL_INTEGERS_ABOVE_ZERO: i64 = 256;
+
+fn small_integers() -> &'static [Expr] {
+    static SMALL: std::sync::OnceLock<Vec<Expr>> = std::sync::OnceLock::new();
+    SMALL.get_or_init(|| {
+        (-SMALL_INTEGERS_BELOW_ZERO..=SMALL_INTEGERS_ABOVE_ZERO)
+            .map(|n| Expr::from_node(Node::Num(Q::from(n))))
+            .collect()
+    })
+}
+
 impl Expr {
     fn from_node(node: Node) -> Expr {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = FxHasher::default();
         node.hash(&mut h);
         let e = Expr(Arc::new(Inner { node, hash: h.finish() }));
         debug_assert!(e.is_canonical(), "not canonical: {e:?}");
@@ -167,6 +217,13 @@ impl Expr {
     /// assert_eq!(kobai::Expr::num(kobai::Q::new(5, 2)).to_string(), "5/2");
     /// ```
     pub fn num(q: Q) -> Expr {
+        // Small integers (exponents, 0, 1, -1) are made once and shared.
+        if let Some((n, 1)) = q.small_parts()
+            && let Ok(i) = usize::try_from(n + SMALL_INTEGERS_BELOW_ZERO)
+            && let Some(e) = small_integers().get(i)
+        {
+            return e.clone();
+        }
         Expr::from_node(Node::Num(q))
     }
 
@@ -276,7 +333,11 @@ impl Expr {
     /// assert!(Expr::sub(&x, &x).is_zero());
     /// ```
     pub fn sub(a: &Expr, b: &Expr) -> Expr {
-        Expr::sum([a.clone(), Expr::neg(b)])
+        match b.as_num() {
+            // `a - q`, as in the power rule's `p - 1`: no product to build for `-q`.
+            Some(q) => Expr::weighted_sum(q.neg(), [(a.clone(), Q::one())]),
+            None => Expr::sum([a.clone(), Expr::neg(b)]),
+        }
     }
 
     /// `-a`.
@@ -557,6 +618,24 @@ impl Expr {
         }
     }
 
+    /// The size in bits of the largest number in the expression (numerator
+    /// plus denominator, see [`Q::bits`]), exponents included.
+    pub(crate) fn largest_number_bits(&self) -> u64 {
+        match self.node() {
+            Node::Num(q) => q.bits(),
+            Node::Sym(_) => 0,
+            Node::Sum { constant, terms } => {
+                terms.iter().map(|(t, c)| t.largest_number_bits().max(c.bits())).fold(constant.bits(), u64::max)
+            }
+            Node::Product { coeff, factors } => factors
+                .iter()
+                .map(|(b, x)| b.largest_number_bits().max(x.largest_number_bits()))
+                .fold(coeff.bits(), u64::max),
+            Node::Pow(b, x) => b.largest_number_bits().max(x.largest_number_bits()),
+            Node::Call(_, a) => a.largest_number_bits(),
+        }
+    }
+
     /// True for a polynomial in its variables: numbers and variables combined
     /// by sums, products and non-negative integer powers.
     ///
@@ -594,6 +673,78 @@ impl Expr {
         }
     }
 
+    /// The sum `constant + Σ coeff·term` of terms that are already canonical
+    /// sum terms, distinct, with nonzero coefficients and in [`term_order`]:
+    /// what [`Expr::weighted_sum`] would build, without sorting or merging.
+    pub(crate) fn sorted_sum(constant: Q, mut terms: Vec<(Expr, Q)>) -> Expr {
+        match terms.len() {
+            0 => Expr::num(constant),
+            1 if constant.is_zero() => match terms.pop() {
+                Some((t, c)) if c.is_one() => t,
+                Some((t, c)) => Expr::product([Expr::num(c), t]),
+                None => Expr::num(constant),
+            },
+            _ => Expr::from_node(Node::Sum { constant, terms }),
+        }
+    }
+
+    /// `coeff · Π factors` where `factors` come from a canonical product and
+    /// only the exponent of factor `at` changed, to the number `exp` (zero
+    /// removes the factor), as the coefficient and the monic product: the
+    /// product rule's term for a factor whose derivative is a number, ready
+    /// for [`Expr::weighted_sum`]. `None` when the result needs the general
+    /// constructor (one factor or none left, or a sum whose content the new
+    /// power would move into the coefficient).
+    pub(crate) fn product_with_exponent(coeff: Q, factors: &[(Expr, Expr)], at: usize, exp: &Q) -> Option<(Q, Expr)> {
+        let (base, old) = factors.get(at)?;
+        let remaining = if exp.is_zero() { factors.len() - 1 } else { factors.len() };
+        if remaining < 2 || coeff.is_zero() {
+            return None;
+        }
+        let new_exp = Expr::num(exp.clone());
+        // The invariants that depend on the exponent: flattening under an
+        // integer power, and the content of a sum.
+        if !exp.is_zero() {
+            let was_integer = old.as_num().is_some_and(Q::is_integer);
+            if exp.is_integer() != was_integer || sum_content(base, &new_exp).is_some() {
+                return None;
+            }
+        }
+        let mut out = Vec::with_capacity(remaining);
+        for (i, f) in factors.iter().enumerate() {
+            if i != at {
+                out.push(f.clone());
+            } else if !exp.is_zero() {
+                out.push((base.clone(), new_exp.clone()));
+            }
+        }
+        Some((coeff, Expr::from_node(Node::Product { coeff: Q::one(), factors: out })))
+    }
+
+    /// The product-rule term `coeff · Π pieces · Π_{j ≠ skip} factors_j`,
+    /// where `factors` are the factors of a canonical product: they are
+    /// multiplied in as they stand, without rebuilding each power.
+    pub(crate) fn product_rule_term(coeff: &Q, pieces: &[Expr], factors: &[(Expr, Expr)], skip: usize) -> Expr {
+        let mut acc = ProductBuilder::new();
+        acc.coeff = coeff.clone();
+        for p in pieces {
+            acc.push(p, &Expr::one());
+        }
+        for (j, (b, e)) in factors.iter().enumerate() {
+            if j != skip {
+                acc.push_factor(b.clone(), e.clone());
+            }
+        }
+        acc.build()
+    }
+
+    /// The monomial `Π base^exponent` with coefficient 1, from factors that
+    /// already satisfy the product invariants (sorted, distinct, nonzero
+    /// exponents, bases that are variables).
+    pub(crate) fn sorted_monomial(factors: Vec<(Expr, Expr)>) -> Expr {
+        Expr::monic_product(factors)
+    }
+
     /// A product with coefficient 1 from factors that already satisfy the
     /// product invariants (sorted, distinct, non-zero exponents).
     fn monic_product(mut factors: Vec<(Expr, Expr)>) -> Expr {
@@ -628,12 +779,32 @@ impl Expr {
         let Node::Sum { constant, terms } = self.node() else {
             return (Q::one(), self.clone());
         };
+        let coeffs = terms.iter().map(|(_, c)| c).chain(std::iter::once(constant).filter(|c| !c.is_zero()));
+        // In machine words while the coefficients are small and the
+        // denominators integers (a content of 1 is then found early).
+        let small = || -> Option<Q> {
+            let mut g: u64 = 0;
+            for c in coeffs.clone() {
+                let (n, d) = c.small_parts()?;
+                if d != 1 {
+                    return None;
+                }
+                if g != 1 {
+                    g = num_integer::Integer::gcd(&g, &n.unsigned_abs());
+                }
+            }
+            Some(Q::from(i64::try_from(g).ok()?))
+        };
         let mut num_gcd = num_bigint::BigInt::from(0);
         let mut den_lcm = num_bigint::BigInt::from(1);
-        let coeffs = terms.iter().map(|(_, c)| c).chain(std::iter::once(constant).filter(|c| !c.is_zero()));
-        for c in coeffs {
-            num_gcd = num_integer::Integer::gcd(&num_gcd, &c.numer());
-            den_lcm = num_integer::Integer::lcm(&den_lcm, &c.denom());
+        match small() {
+            Some(g) => num_gcd = g.numer(),
+            None => {
+                for c in coeffs {
+                    num_gcd = num_integer::Integer::gcd(&num_gcd, &c.numer());
+                    den_lcm = num_integer::Integer::lcm(&den_lcm, &c.denom());
+                }
+            }
         }
         // The sign is that of the first term (`2*w1 - 5` stays), except that
         // a sum of a constant and function calls takes the constant's sign, so
@@ -750,8 +921,26 @@ fn extract_powers(n: &num_bigint::BigInt, q: u32) -> (num_bigint::BigInt, num_bi
 
 /// Computes `b^e` for numbers when the result is rational and small enough.
 fn numeric_power(b: &Q, e: &Q) -> Option<Q> {
+    // 0, 1 and -1 have powers of every size, also of exponents that do not
+    // fit in i64: `0^(10^101)` is 0, so dividing by it is a division by zero.
+    if b.is_zero() && !e.is_negative() && !e.is_zero() {
+        return Some(Q::zero());
+    }
+    if b.is_one() {
+        return Some(Q::one());
+    }
+    if b.neg().is_one() && e.is_integer() {
+        let odd = e.numer().bit(0);
+        return Some(if odd { b.clone() } else { Q::one() });
+    }
     if e.is_integer() {
         let k = e.to_i64()?;
+        // A reciprocal costs nothing whatever its size; and `n/d` printed
+        // from a rational with a huge denominator must read back as that
+        // rational, not as n·d^-1.
+        if k == -1 {
+            return b.recip();
+        }
         if b.pow_would_exceed(k, FOLD_POWER_BITS) {
             return None;
         }
@@ -766,6 +955,23 @@ fn numeric_power(b: &Q, e: &Q) -> Option<Q> {
         return None;
     }
     root.pow(p)
+}
+
+/// Up to this many entries a builder finds a key by scanning; beyond, by
+/// a hash map (built when the scan gets too long): most sums and products
+/// are small, and a map costs an allocation and a hash per key.
+const SCAN_LIMIT: usize = 12;
+
+/// The position of `key` among the keys of `entries`, using (and, past
+/// [`SCAN_LIMIT`], building) `index`.
+fn find_slot<V>(index: &mut HashMap<Expr, usize>, entries: &[(Expr, V)], key: &Expr) -> Option<usize> {
+    if entries.len() <= SCAN_LIMIT {
+        return entries.iter().position(|(k, _)| k == key);
+    }
+    if index.is_empty() {
+        index.extend(entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+    }
+    index.get(key).copied()
 }
 
 #[derive(Default)]
@@ -793,14 +999,16 @@ impl SumBuilder {
     }
 
     fn add_term(&mut self, term: &Expr, coeff: Q) {
-        match self.index.get(term) {
-            Some(&i) => {
+        match find_slot(&mut self.index, &self.terms, term) {
+            Some(i) => {
                 if let Some(slot) = self.terms.get_mut(i) {
                     slot.1 = slot.1.add(&coeff);
                 }
             }
             None => {
-                self.index.insert(term.clone(), self.terms.len());
+                if !self.index.is_empty() {
+                    self.index.insert(term.clone(), self.terms.len());
+                }
                 self.terms.push((term.clone(), coeff));
             }
         }
@@ -808,7 +1016,7 @@ impl SumBuilder {
 
     fn build(self) -> Expr {
         let mut terms: Vec<(Expr, Q)> = self.terms.into_iter().filter(|(_, c)| !c.is_zero()).collect();
-        terms.sort_by(|a, b| term_order(&a.0, &b.0));
+        sort_terms(&mut terms);
         match terms.len() {
             0 => Expr::num(self.constant),
             1 if self.constant.is_zero() => match terms.pop() {
@@ -852,7 +1060,8 @@ impl ProductBuilder {
                     self.push_factor(Expr::num(coeff.clone()), exp.clone());
                 }
                 for (b, e) in factors {
-                    self.push_factor(b.clone(), Expr::mul(e, exp));
+                    let e = if exp.is_one() { e.clone() } else { Expr::mul(e, exp) };
+                    self.push_factor(b.clone(), e);
                 }
             }
             _ => {
@@ -877,14 +1086,16 @@ impl ProductBuilder {
             }
             None => base,
         };
-        match self.index.get(&base) {
-            Some(&i) => {
+        match find_slot(&mut self.index, &self.factors, &base) {
+            Some(i) => {
                 if let Some(slot) = self.factors.get_mut(i) {
                     slot.1 = Expr::add(&slot.1, &exp);
                 }
             }
             None => {
-                self.index.insert(base.clone(), self.factors.len());
+                if !self.index.is_empty() {
+                    self.index.insert(base.clone(), self.factors.len());
+                }
                 self.factors.push((base, exp));
             }
         }
@@ -1017,6 +1228,41 @@ impl PartialOrd for Expr {
 /// The polynomial-style degree used to order the terms of a sum: variables
 /// count 1, numeric exponents multiply, calls count 0.
 fn degree(e: &Expr) -> Q {
+    match small_degree(e) {
+        Some(d) => Q::from(d),
+        None => rational_degree(e),
+    }
+}
+
+/// [`degree`] in machine integers, when every numeric exponent on the way
+/// is an integer and nothing overflows (the common case, and much cheaper).
+fn small_degree(e: &Expr) -> Option<i64> {
+    match e.node() {
+        Node::Num(_) | Node::Call(..) => Some(0),
+        Node::Sym(_) => Some(1),
+        Node::Pow(b, x) => match x.as_num() {
+            Some(q) => small_degree(b)?.checked_mul(q.to_i64()?),
+            None => small_degree(b),
+        },
+        Node::Product { factors, .. } => factors.iter().try_fold(0i64, |acc, (b, x)| {
+            let d = small_degree(b)?;
+            acc.checked_add(match x.as_num() {
+                Some(q) => d.checked_mul(q.to_i64()?)?,
+                None => d,
+            })
+        }),
+        Node::Sum { terms, .. } => {
+            let mut top: Option<i64> = None;
+            for (t, _) in terms {
+                let d = small_degree(t)?;
+                top = Some(top.map_or(d, |m| m.max(d)));
+            }
+            Some(top.unwrap_or(0))
+        }
+    }
+}
+
+fn rational_degree(e: &Expr) -> Q {
     match e.node() {
         Node::Num(_) | Node::Call(..) => Q::zero(),
         Node::Sym(_) => Q::one(),
@@ -1064,6 +1310,99 @@ pub fn term_order(a: &Expr, b: &Expr) -> Ordering {
         }
         fb.len().cmp(&fa.len()).then_with(|| a.cmp(b))
     })
+}
+
+/// A term's degree and factor list, for sorting.
+type SortKey<'a> = (Q, std::borrow::Cow<'a, [(Expr, Expr)]>);
+
+/// Sorts the terms of a sum by [`term_order`]. For many terms the degree and
+/// the factor list of each term, which every comparison needs, are computed
+/// once rather than in each comparison.
+fn sort_terms(terms: &mut Vec<(Expr, Q)>) {
+    if terms.len() <= 16 {
+        terms.sort_by(|a, b| term_order(&a.0, &b.0));
+        return;
+    }
+    // Products of many factors often share their bases, in the same places
+    // (the terms of a product rule do): the degree of the base found at a
+    // place in the previous product is reused.
+    let mut previous: Vec<(usize, Option<i64>)> = Vec::new();
+    let mut product_degree = |factors: &[(Expr, Expr)]| -> Option<i64> {
+        let mut total = 0i64;
+        for (k, (b, x)) in factors.iter().enumerate() {
+            let key = Arc::as_ptr(&b.0) as usize;
+            let d = match previous.get(k) {
+                Some(&(p, d)) if p == key => d,
+                _ => {
+                    let d = small_degree(b);
+                    if k < previous.len() {
+                        previous[k] = (key, d);
+                    } else {
+                        previous.push((key, d));
+                    }
+                    d
+                }
+            }?;
+            total = total.checked_add(match x.as_num() {
+                Some(q) => d.checked_mul(q.to_i64()?)?,
+                None => d,
+            })?;
+        }
+        Some(total)
+    };
+    let keys: Vec<SortKey<'_>> = terms
+        .iter()
+        .map(|(t, _)| match t.node() {
+            Node::Product { factors, .. } => {
+                let d = product_degree(factors).map_or_else(|| degree(t), Q::from);
+                (d, std::borrow::Cow::Borrowed(factors.as_slice()))
+            }
+            _ => (degree(t), std::borrow::Cow::Owned(vec![t.as_factor()])),
+        })
+        .collect();
+    let compare = |i: usize, j: usize| -> Ordering {
+        let (Some((a, _)), Some((b, _)), Some((da, fa)), Some((db, fb))) =
+            (terms.get(i), terms.get(j), keys.get(i), keys.get(j))
+        else {
+            return Ordering::Equal;
+        };
+        if a == b {
+            return Ordering::Equal;
+        }
+        db.cmp(da).then_with(|| {
+            for ((ba, ea), (bb, eb)) in fa.iter().zip(fb.iter()) {
+                // Shared factors are the same allocation: equal at a glance.
+                if Arc::ptr_eq(&ba.0, &bb.0) && Arc::ptr_eq(&ea.0, &eb.0) {
+                    continue;
+                }
+                let by_base = ba.cmp(bb);
+                if by_base != Ordering::Equal {
+                    return by_base;
+                }
+                let by_exp = exponent_cmp(eb, ea);
+                if by_exp != Ordering::Equal {
+                    return by_exp;
+                }
+            }
+            fb.len().cmp(&fa.len()).then_with(|| a.cmp(b))
+        })
+    };
+    // Terms often come in order, or in reverse order (a product rule's
+    // terms do): a pass finds out, and stops at the first pair out of order.
+    let n = terms.len();
+    if (1..n).all(|i| compare(i - 1, i) == Ordering::Less) {
+        return;
+    }
+    if (1..n).all(|i| compare(i - 1, i) == Ordering::Greater) {
+        drop(keys);
+        terms.reverse();
+        return;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| compare(i, j));
+    drop(keys);
+    let mut taken: Vec<Option<(Expr, Q)>> = std::mem::take(terms).into_iter().map(Some).collect();
+    terms.extend(order.into_iter().filter_map(|i| taken.get_mut(i).and_then(Option::take)));
 }
 
 fn exponent_cmp(a: &Expr, b: &Expr) -> Ordering {

@@ -53,6 +53,231 @@ type Combination = Vec<(usize, Q)>;
 /// Each data variable and the index of its column.
 type ColumnIndices = Vec<(Symbol, usize)>;
 
+/// The running sums of the data monomials.
+///
+/// While the values fit, each data variable's values are kept as integers
+/// `v·scale` for a common denominator `scale` of the values seen so far
+/// (a power of ten for decimal data), and each sum as an `i128` of such
+/// integers: adding a row then costs a few machine multiplications, with no
+/// gcd. A value with a new denominator rescales the sums once; an overflow
+/// turns them into exact rationals for the remaining rows.
+#[derive(Debug, Clone)]
+enum MomentSums {
+    Scaled(Box<ScaledSums>),
+    Exact(Vec<Q>),
+}
+
+#[derive(Debug, Clone)]
+struct ScaledSums {
+    /// The scale of each data variable.
+    scales: Vec<i64>,
+    /// Each sum, times the product of the scales to its exponents.
+    sums: Vec<i128>,
+    /// The powers of the current row's scaled values, all variables in one
+    /// array: variable `v` to the power `k` at `offsets[v] + k`.
+    powers: Vec<i128>,
+    offsets: Vec<usize>,
+    /// For each moment, the range of `factors` that lists the entries of
+    /// `powers` it multiplies.
+    spans: Vec<(usize, usize)>,
+    factors: Vec<usize>,
+    /// The largest total degree of a moment.
+    max_degree: u64,
+    /// `scale / d` for the small denominators `d` seen so far, variable `v`'s
+    /// at `v * SMALL_DENOMINATORS + d` (0 when not yet known), to spare a
+    /// division per value.
+    multipliers: Vec<i64>,
+}
+
+/// Denominators below this have their multipliers remembered.
+const SMALL_DENOMINATORS: usize = 128;
+
+impl MomentSums {
+    fn new(moments: &[Vec<(usize, u32)>], max_power: &[u32]) -> MomentSums {
+        let mut offsets = Vec::with_capacity(max_power.len());
+        let mut size = 0;
+        for &k in max_power {
+            offsets.push(size);
+            size += k as usize + 1;
+        }
+        let mut spans = Vec::with_capacity(moments.len());
+        let mut factors = Vec::new();
+        let mut max_degree = 0;
+        for m in moments {
+            let start = factors.len();
+            factors.extend(m.iter().map(|&(v, k)| offsets.get(v).copied().unwrap_or(0) + k as usize));
+            spans.push((start, factors.len()));
+            max_degree = max_degree.max(m.iter().map(|&(_, k)| u64::from(k)).sum());
+        }
+        MomentSums::Scaled(Box::new(ScaledSums {
+            scales: vec![1; max_power.len()],
+            sums: vec![0; moments.len()],
+            powers: vec![0; size],
+            offsets,
+            spans,
+            factors,
+            max_degree,
+            multipliers: vec![0; max_power.len() * SMALL_DENOMINATORS],
+        }))
+    }
+
+    /// Adds one row of values (one per data variable).
+    fn add_row(&mut self, values: &[Q], moments: &[Vec<(usize, u32)>], max_power: &[u32]) {
+        if let MomentSums::Scaled(scaled) = self
+            && scaled.add_row(values, moments).is_none()
+        {
+            // Some number no longer fits: continue exactly.
+            let exact = self.exact(moments);
+            *self = MomentSums::Exact(exact);
+        }
+        if let MomentSums::Exact(sums) = self {
+            add_exact_row(sums, values, moments, max_power);
+        }
+    }
+
+    /// The sums as exact rationals.
+    fn exact(&self, moments: &[Vec<(usize, u32)>]) -> Vec<Q> {
+        match self {
+            MomentSums::Exact(sums) => sums.clone(),
+            MomentSums::Scaled(scaled) => scaled
+                .sums
+                .iter()
+                .zip(moments)
+                .map(|(s, m)| {
+                    let scale = m.iter().fold(Q::one(), |acc, &(v, k)| {
+                        let of_v = Q::from(scaled.scales.get(v).copied().unwrap_or(1));
+                        acc.mul(&of_v.pow(i64::from(k)).unwrap_or_default())
+                    });
+                    Q::from_i128(*s).div(&scale).unwrap_or_default()
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ScaledSums {
+    /// Adds a row; `None` (with the sums unchanged, or rescaled together
+    /// with their scales) when a number would not fit.
+    fn add_row(&mut self, values: &[Q], moments: &[Vec<(usize, u32)>]) -> Option<()> {
+        let mut widest = 0;
+        for (v, value) in values.iter().enumerate() {
+            let (n, d) = value.small_parts()?;
+            let cached = usize::try_from(d)
+                .ok()
+                .filter(|&d| d < SMALL_DENOMINATORS)
+                .and_then(|d| self.multipliers.get(v * SMALL_DENOMINATORS + d).copied())
+                .filter(|&m| m != 0);
+            let multiplier = match cached {
+                Some(m) => m,
+                None => {
+                    let scale = *self.scales.get(v)?;
+                    if scale % d != 0 {
+                        self.rescale(v, d / num_integer::gcd(scale, d), moments)?;
+                    }
+                    let m = *self.scales.get(v)? / d;
+                    if let Some(slot) = usize::try_from(d)
+                        .ok()
+                        .filter(|&d| d < SMALL_DENOMINATORS)
+                        .and_then(|d| self.multipliers.get_mut(v * SMALL_DENOMINATORS + d))
+                    {
+                        *slot = m;
+                    }
+                    m
+                }
+            };
+            let x = i128::from(n).checked_mul(i128::from(multiplier))?;
+            widest = widest.max(128 - x.unsigned_abs().leading_zeros());
+            let (start, end) = (*self.offsets.get(v)?, self.offsets.get(v + 1).copied().unwrap_or(self.powers.len()));
+            let mut acc: i128 = 1;
+            for (j, slot) in self.powers.get_mut(start..end)?.iter_mut().enumerate() {
+                if j > 0 {
+                    acc = acc.checked_mul(x)?;
+                }
+                *slot = acc;
+            }
+        }
+        if u64::from(widest) * self.max_degree <= 62 {
+            // Every term fits in 63 bits: multiply without checks.
+            for (s, &(start, end)) in self.sums.iter_mut().zip(&self.spans) {
+                let mut t: i64 = 1;
+                for &f in self.factors.get(start..end)? {
+                    t *= *self.powers.get(f)? as i64;
+                }
+                *s = s.checked_add(i128::from(t))?;
+            }
+            return Some(());
+        }
+        let term = |(start, end): (usize, usize)| -> Option<i128> {
+            let mut t: i128 = 1;
+            for &f in self.factors.get(start..end)? {
+                t = t.checked_mul(*self.powers.get(f)?)?;
+            }
+            Some(t)
+        };
+        for i in 0..self.sums.len() {
+            let added = term(*self.spans.get(i)?).and_then(|t| self.sums.get(i)?.checked_add(t));
+            match added {
+                Some(new) => *self.sums.get_mut(i)? = new,
+                None => {
+                    // All or nothing: take back this row's terms.
+                    for j in 0..i {
+                        let t = term(*self.spans.get(j)?).unwrap_or(0);
+                        *self.sums.get_mut(j)? -= t;
+                    }
+                    return None;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// Multiplies the scale of variable `v` by `factor`, and every sum by
+    /// `factor` to the exponent of `v` in its moment.
+    fn rescale(&mut self, v: usize, factor: i64, moments: &[Vec<(usize, u32)>]) -> Option<()> {
+        let new_scale = self.scales.get(v)?.checked_mul(factor)?;
+        let mut rescaled = self.sums.clone();
+        for (s, m) in rescaled.iter_mut().zip(moments) {
+            if let Some(&(_, k)) = m.iter().find(|(w, _)| *w == v) {
+                *s = s.checked_mul(i128::from(factor).checked_pow(k)?)?;
+            }
+        }
+        self.sums = rescaled;
+        *self.scales.get_mut(v)? = new_scale;
+        // The remembered multipliers of `v` are for the old scale.
+        for m in self.multipliers.iter_mut().skip(v * SMALL_DENOMINATORS).take(SMALL_DENOMINATORS) {
+            *m = 0;
+        }
+        Some(())
+    }
+}
+
+fn add_exact_row(sums: &mut [Q], values: &[Q], moments: &[Vec<(usize, u32)>], max_power: &[u32]) {
+    // Powers of each value, computed once per row.
+    let powers: Vec<Vec<Q>> = values
+        .iter()
+        .zip(max_power.iter())
+        .map(|(v, &top)| {
+            let mut p = Vec::with_capacity(top as usize + 1);
+            let mut acc = Q::one();
+            p.push(acc.clone());
+            for _ in 0..top {
+                acc = acc.mul(v);
+                p.push(acc.clone());
+            }
+            p
+        })
+        .collect();
+    for (m, sum) in moments.iter().zip(sums.iter_mut()) {
+        let mut term = Q::one();
+        for &(v, k) in m {
+            if let Some(x) = powers.get(v).and_then(|p| p.get(k as usize)) {
+                term = term.mul(x);
+            }
+        }
+        *sum = sum.add(&term);
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Accumulation {
     /// The loss is a polynomial in weights and data.
@@ -60,10 +285,11 @@ enum Accumulation {
         /// For each monomial in the weights, its coefficient as a combination
         /// of the data monomials: `(index into moments, coefficient)`.
         template: Vec<(Vec<u32>, Combination)>,
-        /// The distinct data monomials (exponents of the data variables).
-        moments: Vec<Vec<u32>>,
+        /// The distinct data monomials, as `(data variable, exponent)` pairs
+        /// with nonzero exponents.
+        moments: Vec<Vec<(usize, u32)>>,
         /// The running sum of each data monomial over the rows.
-        sums: Vec<Q>,
+        sums: MomentSums,
         /// The highest power of each data variable that occurs.
         max_power: Vec<u32>,
     },
@@ -143,34 +369,7 @@ impl LossSum {
             });
         }
         match &mut self.accumulation {
-            Accumulation::Moments { moments, sums, max_power, .. } => {
-                // Powers of each value, computed once per row.
-                let powers: Vec<Vec<Q>> = values
-                    .iter()
-                    .zip(max_power.iter())
-                    .map(|(v, &top)| {
-                        let mut p = Vec::with_capacity(top as usize + 1);
-                        let mut acc = Q::one();
-                        p.push(acc.clone());
-                        for _ in 0..top {
-                            acc = acc.mul(v);
-                            p.push(acc.clone());
-                        }
-                        p
-                    })
-                    .collect();
-                for (exps, sum) in moments.iter().zip(sums.iter_mut()) {
-                    let mut term = Q::one();
-                    for (k, p) in exps.iter().zip(&powers) {
-                        if *k > 0
-                            && let Some(x) = p.get(*k as usize)
-                        {
-                            term = term.mul(x);
-                        }
-                    }
-                    *sum = sum.add(&term);
-                }
-            }
+            Accumulation::Moments { moments, sums, max_power, .. } => sums.add_row(values, moments, max_power),
             Accumulation::PerRow { loss, total } => {
                 let bindings: Vec<(Symbol, Expr)> =
                     self.data.iter().zip(values).map(|(s, v)| (*s, Expr::num(v.clone()))).collect();
@@ -212,7 +411,8 @@ impl LossSum {
     /// ```
     pub fn total(&self) -> Result<Poly> {
         match &self.accumulation {
-            Accumulation::Moments { template, sums, .. } => {
+            Accumulation::Moments { template, sums, moments, .. } => {
+                let sums = sums.exact(moments);
                 let n = self.weights.len();
                 let mut terms = Vec::with_capacity(template.len());
                 for (weight_exps, combination) in template {
@@ -264,14 +464,14 @@ impl LossSum {
 /// that combine data monomials.
 fn moments_of(template: &Poly, n_weights: usize, n_data: usize) -> Accumulation {
     let mut moment_index: HashMap<Vec<u32>, usize> = HashMap::new();
-    let mut moments: Vec<Vec<u32>> = Vec::new();
+    let mut moments: Vec<Vec<(usize, u32)>> = Vec::new();
     let mut by_weights: Vec<(Vec<u32>, Combination)> = Vec::new();
     let mut weight_index: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut max_power = vec![0u32; n_data];
     for (e, c) in template.terms() {
         let (w, d) = e.split_at(n_weights.min(e.len()));
         let m = *moment_index.entry(d.to_vec()).or_insert_with(|| {
-            moments.push(d.to_vec());
+            moments.push(d.iter().enumerate().filter(|(_, k)| **k > 0).map(|(v, k)| (v, *k)).collect());
             moments.len() - 1
         });
         for (top, &k) in max_power.iter_mut().zip(d) {
@@ -285,7 +485,7 @@ fn moments_of(template: &Poly, n_weights: usize, n_data: usize) -> Accumulation 
             combination.push((m, c.clone()));
         }
     }
-    let sums = vec![Q::zero(); moments.len()];
+    let sums = MomentSums::new(&moments, &max_power);
     Accumulation::Moments { template: by_weights, moments, sums, max_power }
 }
 

@@ -67,7 +67,7 @@ impl Q {
         if numer == i64::MIN || denom == i64::MIN {
             return Q::from_big(BigRational::new(BigInt::from(numer), BigInt::from(denom)));
         }
-        Q(Repr::Small(Ratio::new(numer, denom)))
+        Q(Repr::Small(reduced(numer, denom)))
     }
 
     /// Zero.
@@ -102,6 +102,36 @@ impl Q {
         }
     }
 
+    /// Numerator and denominator when they fit in `i64` (the fast path's
+    /// representation), without allocating.
+    pub(crate) fn small_parts(&self) -> Option<(i64, i64)> {
+        match &self.0 {
+            Repr::Small(r) => Some((*r.numer(), *r.denom())),
+            Repr::Big(_) => None,
+        }
+    }
+
+    /// The integer `n`, small when it fits.
+    pub(crate) fn from_i128(n: i128) -> Q {
+        match i64::try_from(n) {
+            Ok(small) if small != i64::MIN => Q(Repr::Small(Ratio::from_integer(small))),
+            _ => Q(Repr::Big(BigRational::from_integer(BigInt::from(n)))),
+        }
+    }
+
+    /// `n / d` in lowest terms for `d > 0`, computed in machine words.
+    pub(crate) fn from_i128_ratio(n: i128, d: i128) -> Q {
+        if d == 1 {
+            return Q::from_i128(n);
+        }
+        let g = n.unsigned_abs().gcd(&d.unsigned_abs());
+        let (n, d) = if g > 1 { (n / g as i128, d / g as i128) } else { (n, d) };
+        match (i64::try_from(n), i64::try_from(d)) {
+            (Ok(a), Ok(b)) if a != i64::MIN && b != i64::MIN => Q(Repr::Small(Ratio::new_raw(a, b))),
+            _ => Q(Repr::Big(BigRational::new_raw(BigInt::from(n), BigInt::from(d)))),
+        }
+    }
+
     /// The value as a big rational.
     ///
     /// ```
@@ -123,6 +153,9 @@ impl Q {
     /// assert!(Q::parse_decimal("1e").is_err());
     /// ```
     pub fn parse_decimal(text: &str) -> Result<Q, DecimalError> {
+        if let Some(q) = small_decimal(text) {
+            return Ok(q);
+        }
         let (negative, body) = match text.as_bytes().first() {
             Some(b'-') => (true, &text[1..]),
             Some(b'+') => (false, &text[1..]),
@@ -168,8 +201,18 @@ impl Q {
         let ten_pow = |k: i64| num_traits::pow(BigInt::from(10), k.unsigned_abs() as usize);
         let value = if exp10 >= 0 {
             BigRational::from_integer(numer * ten_pow(exp10))
+        } else if numer.is_zero() {
+            BigRational::zero()
         } else {
-            BigRational::new(numer, ten_pow(exp10))
+            // Only 2s and 5s cancel against a power of ten. Removing them
+            // directly avoids num-rational's binary gcd, which is quadratic
+            // in the digits (a 0. followed by a million digits took minutes).
+            let k = exp10.unsigned_abs();
+            let twos = numer.trailing_zeros().unwrap_or(0).min(k);
+            let mut numer = numer >> twos;
+            let fives = remove_fives(&mut numer, k);
+            let pow = |base: u32, e: u64| num_traits::pow(BigInt::from(base), e as usize);
+            BigRational::new_raw(numer, pow(2, k - twos) * pow(5, k - fives))
         };
         Ok(Q::from_big(value))
     }
@@ -273,7 +316,7 @@ impl Q {
         {
             return Q(Repr::Small(r));
         }
-        Q::from_big(self.to_big() + other.to_big())
+        Q::from_big(big_add(&self.to_big(), &other.to_big()))
     }
 
     /// The difference `self - other`.
@@ -298,7 +341,7 @@ impl Q {
         {
             return Q(Repr::Small(r));
         }
-        Q::from_big(self.to_big() * other.to_big())
+        Q::from_big(big_mul(&self.to_big(), &other.to_big()))
     }
 
     /// The negation `-self`.
@@ -534,6 +577,38 @@ impl Q {
     }
 }
 
+/// A decimal without exponent and with at most 18 digits (`-12.25`, `.5`,
+/// `7.`), read in machine words; anything else is `None` and left to the
+/// general reader, which also words the errors.
+fn small_decimal(text: &str) -> Option<Q> {
+    let bytes = text.as_bytes();
+    let (negative, body) = match bytes.first() {
+        Some(b'-') => (true, bytes.get(1..)?),
+        Some(b'+') => (false, bytes.get(1..)?),
+        _ => (false, bytes),
+    };
+    let (mut value, mut digits, mut places, mut point) = (0i64, 0u32, 0u32, false);
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                // Count before multiplying: the 19th digit would overflow.
+                digits += 1;
+                if digits > 18 {
+                    return None;
+                }
+                value = value * 10 + i64::from(b - b'0');
+                places += u32::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(Q::new(if negative { -value } else { value }, 10i64.pow(places)))
+}
+
 fn big_to_f64(r: &BigRational) -> f64 {
     // Scale so that the integer quotient carries about 64 significant bits.
     let nb = r.numer().bits() as i64;
@@ -548,7 +623,130 @@ fn big_to_f64(r: &BigRational) -> f64 {
     f * 2f64.powi((-shift).clamp(-2000, 2000) as i32)
 }
 
+/// Divides `n` by 5 as often as it goes, at most `max` times, and says how
+/// often. Trial divisions by 5, 25, 625, ... take a logarithmic number of
+/// steps where one division by 5 at a time would take `max`.
+fn remove_fives(n: &mut BigInt, max: u64) -> u64 {
+    let mut removed = 0;
+    let mut chunk = 1u64;
+    while removed < max {
+        let c = chunk.min(max - removed);
+        let (q, r) = n.div_rem(&num_traits::pow(BigInt::from(5), c as usize));
+        if r.is_zero() {
+            *n = q;
+            removed += c;
+            chunk = chunk.saturating_mul(2);
+        } else if c == 1 {
+            break;
+        } else {
+            chunk = 1;
+        }
+    }
+    removed
+}
+
+/// `a + b` in lowest terms. `num-rational` reduces every result with
+/// num-bigint's binary gcd, which takes time quadratic in the bits even when
+/// one operand is 1: adding two 10,000-bit integers cost milliseconds, and
+/// `expand "(x+1)^1000"` ten seconds. Integers skip the reduction, and
+/// fractions reduce with [`gcd`] by Knuth's method (only the gcd of the
+/// denominators can divide the new numerator).
+fn big_add(a: &BigRational, b: &BigRational) -> BigRational {
+    if a.denom().is_one() && b.denom().is_one() {
+        return BigRational::from_integer(a.numer() + b.numer());
+    }
+    let g = gcd(a.denom(), b.denom());
+    let (da, db) = (a.denom() / &g, b.denom() / &g);
+    let numer = a.numer() * &db + b.numer() * &da;
+    if numer.is_zero() {
+        return BigRational::zero();
+    }
+    let h = gcd(&numer, &g);
+    BigRational::new_raw(numer / &h, a.denom() / &h * db)
+}
+
+/// `a · b` in lowest terms, by cross-cancelling first (see [`big_add`]).
+fn big_mul(a: &BigRational, b: &BigRational) -> BigRational {
+    if a.numer().is_zero() || b.numer().is_zero() {
+        return BigRational::zero();
+    }
+    if a.denom().is_one() && b.denom().is_one() {
+        return BigRational::from_integer(a.numer() * b.numer());
+    }
+    let g1 = gcd(a.numer(), b.denom());
+    let g2 = gcd(b.numer(), a.denom());
+    BigRational::new_raw((a.numer() / &g1) * (b.numer() / &g2), (a.denom() / &g2) * (b.denom() / &g1))
+}
+
+/// The greatest common divisor (non-negative) by Lehmer's form of Euclid's
+/// algorithm (Knuth, TAOCP 4.5.2, Algorithm L), with a shortcut for 1 and a
+/// machine-word finish. Linear in the bits when one operand is small, where
+/// the binary gcd is quadratic; and for two large operands it does about 30
+/// quotient steps per pass over the numbers, where plain Euclid does one
+/// (expanding a power of a 40-digit-long sum took 7 s with it).
+fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    if a.magnitude().is_one() || b.magnitude().is_one() {
+        return BigInt::one();
+    }
+    let (mut a, mut b) = (a.magnitude().clone(), b.magnitude().clone());
+    if a < b {
+        std::mem::swap(&mut a, &mut b);
+    }
+    while !b.is_zero() {
+        if let (Some(x), Some(y)) = (a.to_u64(), b.to_u64()) {
+            return BigInt::from(x.gcd(&y));
+        }
+        let (la, lb) = (a.bits(), b.bits());
+        let (cofactors, steps) =
+            if la > 64 && la - lb < 32 { lehmer_steps(&a, &b, la - 62) } else { ([1, 0, 0, 1], 0) };
+        if steps == 0 || cofactors[1] == 0 {
+            let r = &a % &b;
+            a = b;
+            b = r;
+            continue;
+        }
+        // [a, b] ← [[A, B], [C, D]]·[a, b]: a unimodular step, so the gcd
+        // stays; the quotients agreed, so these are Euclid's remainders.
+        let [ca, cb, cc, cd] = cofactors;
+        let (sa, sb) = (BigInt::from(a), BigInt::from(b));
+        let next_a = &sa * ca + &sb * cb;
+        let next_b = &sa * cc + &sb * cd;
+        a = next_a.into_parts().1;
+        b = next_b.into_parts().1;
+        if a < b {
+            std::mem::swap(&mut a, &mut b);
+        }
+    }
+    BigInt::from(a)
+}
+
+/// The cofactors of Lehmer's inner loop on the leading 62 bits of `a ≥ b`
+/// (both shifted right by `shift`), and how many quotient steps they make.
+fn lehmer_steps(a: &num_bigint::BigUint, b: &num_bigint::BigUint, shift: u64) -> ([i128; 4], u32) {
+    let (Some(x), Some(y)) = ((a >> shift).to_u64(), (b >> shift).to_u64()) else {
+        return ([1, 0, 0, 1], 0);
+    };
+    let (mut x, mut y) = (i128::from(x), i128::from(y));
+    let (mut ca, mut cb, mut cc, mut cd) = (1i128, 0i128, 0i128, 1i128);
+    let mut steps = 0;
+    while y + cc != 0 && y + cd != 0 {
+        let q = (x + ca) / (y + cc);
+        if q != (x + cb) / (y + cd) {
+            break;
+        }
+        (ca, cc) = (cc, ca - q * cc);
+        (cb, cd) = (cd, cb - q * cd);
+        (x, y) = (y, x - q * y);
+        steps += 1;
+    }
+    ([ca, cb, cc, cd], steps)
+}
+
 fn checked_add(a: &Ratio<i64>, b: &Ratio<i64>) -> Option<Ratio<i64>> {
+    if *a.denom() == 1 && *b.denom() == 1 {
+        let n = a.numer().checked_add(*b.numer())?;
+        return (n != i64::MIN).then(|| Ratio::new_raw(n, 1));
+    }
     if a.denom() == b.denom() {
         let n = a.numer().checked_add(*b.numer())?;
         return ratio_checked(n, *a.denom());
@@ -562,6 +760,10 @@ fn checked_add(a: &Ratio<i64>, b: &Ratio<i64>) -> Option<Ratio<i64>> {
 }
 
 fn checked_mul(a: &Ratio<i64>, b: &Ratio<i64>) -> Option<Ratio<i64>> {
+    if *a.denom() == 1 && *b.denom() == 1 {
+        let n = a.numer().checked_mul(*b.numer())?;
+        return (n != i64::MIN).then(|| Ratio::new_raw(n, 1));
+    }
     let g1 = a.numer().gcd(b.denom());
     let g2 = b.numer().gcd(a.denom());
     let (g1, g2) = (if g1 == 0 { 1 } else { g1 }, if g2 == 0 { 1 } else { g2 });
@@ -570,11 +772,39 @@ fn checked_mul(a: &Ratio<i64>, b: &Ratio<i64>) -> Option<Ratio<i64>> {
     ratio_checked(n, d)
 }
 
+/// `n/d` in lowest terms with a positive denominator, for `d != 0` and
+/// neither `i64::MIN`: what `Ratio::new` gives, by a binary gcd that skips
+/// the divisions when it is 1 (the common case for sums and products).
+fn reduced(mut n: i64, mut d: i64) -> Ratio<i64> {
+    if d < 0 {
+        n = -n;
+        d = -d;
+    }
+    if d == 1 || n == 0 {
+        return Ratio::new_raw(if n == 0 { 0 } else { n }, if n == 0 { 1 } else { d });
+    }
+    let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            break;
+        }
+    }
+    let g = (a << shift) as i64;
+    if g == 1 { Ratio::new_raw(n, d) } else { Ratio::new_raw(n / g, d / g) }
+}
+
 fn ratio_checked(n: i64, d: i64) -> Option<Ratio<i64>> {
     if n == i64::MIN || d == i64::MIN || d == 0 {
         return None;
     }
-    Some(Ratio::new(n, d))
+    Some(reduced(n, d))
 }
 
 impl Default for Q {
@@ -632,7 +862,15 @@ impl PartialOrd for Q {
 impl Ord for Q {
     fn cmp(&self, other: &Q) -> Ordering {
         match (&self.0, &other.0) {
-            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            // Denominators are positive: compare the cross products exactly.
+            (Repr::Small(a), Repr::Small(b)) => {
+                if a.denom() == b.denom() {
+                    a.numer().cmp(b.numer())
+                } else {
+                    (i128::from(*a.numer()) * i128::from(*b.denom()))
+                        .cmp(&(i128::from(*b.numer()) * i128::from(*a.denom())))
+                }
+            }
             _ => self.to_big().cmp(&other.to_big()),
         }
     }
@@ -677,6 +915,58 @@ mod tests {
         assert!(Q::parse_decimal(".").is_err());
         assert!(Q::parse_decimal("1e+").is_err());
         assert!(matches!(Q::parse_decimal("1e999999"), Err(DecimalError::ExponentTooLarge { .. })));
+        // Factors 2 and 5 cancel against the power of ten, in lowest terms.
+        assert_eq!(Q::parse_decimal("0.0009765625").unwrap(), Q::new(1, 1024));
+        assert_eq!(Q::parse_decimal("-2.50").unwrap(), Q::new(-5, 2));
+        assert_eq!(Q::parse_decimal("0.00").unwrap(), Q::zero());
+        assert_eq!(Q::parse_decimal("12.5e-3").unwrap(), Q::new(1, 80));
+        let digits = format!("0.{}", "3".repeat(300));
+        let third = BigRational::new(BigInt::from(10).pow(300) / 3, BigInt::from(10).pow(300));
+        assert_eq!(Q::parse_decimal(&digits).unwrap(), Q::from_big(third));
+    }
+
+    #[test]
+    fn big_arithmetic_agrees_with_num_rational() {
+        let values: Vec<BigRational> = [(1, 1), (-3, 7), (6, 4), (0, 1), (5, 12), (-1, 1)]
+            .iter()
+            .flat_map(|&(n, d)| {
+                let big = BigInt::from(10).pow(30) + BigInt::from(7);
+                [
+                    BigRational::new(BigInt::from(n), BigInt::from(d)),
+                    BigRational::new(BigInt::from(n) * &big, BigInt::from(d)),
+                    BigRational::new(BigInt::from(n), BigInt::from(d) * &big),
+                ]
+            })
+            .collect();
+        for a in &values {
+            for b in &values {
+                assert_eq!(big_add(a, b), a + b, "{a} + {b}");
+                assert_eq!(big_mul(a, b), a * b, "{a} * {b}");
+            }
+        }
+        assert_eq!(gcd(&BigInt::from(-12), &BigInt::from(18)), BigInt::from(6));
+        assert_eq!(gcd(&BigInt::from(0), &BigInt::from(-5)), BigInt::from(5));
+        // Lehmer's steps against num-integer's gcd, on numbers of many sizes
+        // with large common factors.
+        let mut state = 0x006b_6f62_6169_u64;
+        let mut next = |words: usize| {
+            let mut n = BigInt::zero();
+            for _ in 0..words {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                n = (n << 64) + BigInt::from(state >> 1);
+            }
+            n
+        };
+        for (wa, wb, wc) in [(1, 1, 1), (3, 2, 1), (5, 5, 2), (12, 11, 4), (40, 40, 9), (2, 30, 1), (60, 59, 0)] {
+            for _ in 0..4 {
+                let common = next(wc) + 1;
+                let (x, y) = (next(wa) * &common, next(wb) * &common);
+                assert_eq!(gcd(&x, &y), Integer::gcd(&x, &y), "{x} {y}");
+                assert_eq!(gcd(&y, &-&x), Integer::gcd(&x, &y), "{y} {x}");
+            }
+        }
+        let fib = |n: usize| (0..n).fold((BigInt::zero(), BigInt::one()), |(a, b), _| (b.clone(), a + b)).0;
+        assert_eq!(gcd(&fib(3000), &fib(3001)), BigInt::one());
     }
 
     #[test]

@@ -25,6 +25,8 @@ use crate::expr::{Expr, Func, Node};
 use crate::limits::Limits;
 use crate::number::Q;
 
+mod kernel;
+
 /// A sparse polynomial with rational coefficients in an ordered list of
 /// generators.
 ///
@@ -75,6 +77,46 @@ fn number_limit(limits: &Limits, bits: u64) -> Error {
         reached: format!("a coefficient of {bits} bits"),
         flag: "--max-number-bits",
     }
+}
+
+/// How much work one product of terms costs besides multiplying the
+/// coefficients, measured in products of machine words: for a `Poly`,
+/// hashing the exponent vector and adding to its slot, about fifty; for the
+/// tree expander's terms, which multiplies canonical expressions, about five
+/// thousand.
+pub(crate) const POLY_PAIR_WORDS: u64 = 50;
+pub(crate) const TREE_PAIR_WORDS: u64 = 5_000;
+
+/// Products of machine words that count as producing one term, so that
+/// `limits.max_terms` bounds the work of a multiplication too: with the
+/// default of a million terms, about a second.
+const WORDS_PER_TERM: u64 = 1_000;
+
+/// Refuses a product of two sums (`(terms, largest coefficient in bits)`
+/// each, and the overhead of one pair of terms) whose work exceeds what producing `limits.max_terms` terms may cost,
+/// before any of it is done. Every pair of terms is a product to form before
+/// like terms are collected, so the number of terms of the result does not
+/// bound the work: `(x+y+1)^1000` has half a million terms but takes ~10^10
+/// products, and `(x+1)^10000` has ten thousand terms with coefficients of
+/// up to ten thousand bits.
+pub(crate) fn product_work(a: (usize, u64), b: (usize, u64), pair_words: u64, limits: &Limits) -> Result<()> {
+    let words = |bits: u64| bits / 64 + 1;
+    let pairs = (a.0 as u64).saturating_mul(b.0 as u64);
+    let per_pair = words(a.1).saturating_mul(words(b.1)).saturating_add(pair_words);
+    let work = pairs.saturating_mul(per_pair) / WORDS_PER_TERM;
+    if work > limits.max_terms as u64 {
+        return Err(terms_limit(
+            limits,
+            format!(
+                "multiplying a {}-term by a {}-term sum forms {pairs} products of terms, with numbers of up to {} bits: as much work as producing {} terms",
+                a.0,
+                b.0,
+                a.1.max(b.1),
+                work
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `a + b` for exponents, refusing results above the limits.
@@ -230,6 +272,34 @@ impl Poly {
     /// # Ok::<(), kobai::Error>(())
     /// ```
     pub fn to_expr(&self) -> Expr {
+        // Generators that are variables in name order: the monomial order is
+        // then the order of a canonical sum, and each monomial a canonical
+        // product, so the sum is built as it stands.
+        let plain = self.gens.iter().all(|g| matches!(g.node(), Node::Sym(_)))
+            && self.gens.windows(2).all(|w| matches!(w, [a, b] if a < b));
+        if plain {
+            let top = (0..self.gens.len()).map(|i| self.degree_in(i)).max().unwrap_or(0);
+            let powers: Vec<Expr> = (0..=i64::from(top)).map(Expr::int).collect();
+            let mut constant = Q::zero();
+            let mut terms = Vec::with_capacity(self.coeffs.len());
+            for (e, c) in self.terms() {
+                let factors: Vec<(Expr, Expr)> = self
+                    .gens
+                    .iter()
+                    .zip(e)
+                    .filter(|(_, k)| **k > 0)
+                    .map(|(g, k)| {
+                        (g.clone(), powers.get(*k as usize).cloned().unwrap_or_else(|| Expr::int(i64::from(*k))))
+                    })
+                    .collect();
+                if factors.is_empty() {
+                    constant = c.clone();
+                } else {
+                    terms.push((Expr::sorted_monomial(factors), c.clone()));
+                }
+            }
+            return Expr::sorted_sum(constant, terms);
+        }
         let mut constant = Q::zero();
         let mut terms = Vec::with_capacity(self.coeffs.len());
         for (e, c) in self.terms() {
@@ -519,8 +589,9 @@ impl Poly {
         }
     }
 
-    /// The product, refusing results with more than `limits.max_terms`
-    /// terms, exponents above `limits.max_exponent` or coefficients above
+    /// The product, refusing work beyond what producing `limits.max_terms`
+    /// terms may cost (see `product_work`), results with more terms than
+    /// that, exponents above `limits.max_exponent` or coefficients above
     /// `limits.max_number_bits`.
     ///
     /// ```
@@ -537,6 +608,15 @@ impl Poly {
         if a.is_zero() || b.is_zero() {
             return Ok(Poly::zero(&a.gens));
         }
+        if let Some(product) = kernel::mul(&a, &b, limits) {
+            return product;
+        }
+        product_work(
+            (a.num_terms(), a.coeffs.iter().map(Q::bits).max().unwrap_or(0)),
+            (b.num_terms(), b.coeffs.iter().map(Q::bits).max().unwrap_or(0)),
+            POLY_PAIR_WORDS,
+            limits,
+        )?;
         let mut map: HashMap<Vec<u32>, Q> = HashMap::with_capacity(a.num_terms().max(b.num_terms()));
         for (ea, ca) in a.terms() {
             for (eb, cb) in b.terms() {
@@ -596,6 +676,9 @@ impl Poly {
                 limits,
                 format!("a {n}-term polynomial to the power {k} has up to {estimate} terms"),
             ));
+        }
+        if let Some(power) = kernel::pow_multinomial(self, k, limits) {
+            return power;
         }
         let mut result = Poly::constant(&self.gens, Q::one());
         let mut base = self.clone();
@@ -942,12 +1025,30 @@ impl Converter<'_> {
                     map.insert(vec![0; self.gens.len()], constant.clone());
                 }
                 for (t, c) in terms {
-                    for (e, x) in self.convert(t, depth + 1)?.terms() {
-                        let slot = map.entry(e.to_vec()).or_default();
-                        *slot = slot.add(&x.mul(c));
+                    if let Some(e) = self.monomial(t) {
+                        // The common case, a monomial in the generators.
+                        let slot = map.entry(e).or_default();
+                        *slot = slot.add(c);
+                    } else {
+                        for (e, x) in self.convert(t, depth + 1)?.terms() {
+                            let slot = map.entry(e.to_vec()).or_default();
+                            *slot = slot.add(&x.mul(c));
+                        }
                     }
                     if map.len() > self.limits.max_terms {
                         return Err(terms_limit(self.limits, format!("more than {} terms", map.len())));
+                    }
+                    // Every term stores one exponent per generator.
+                    let table = map.len().saturating_mul(self.gens.len());
+                    if table > self.limits.max_terms.saturating_mul(16) {
+                        return Err(terms_limit(
+                            self.limits,
+                            format!(
+                                "a polynomial of {} terms in {} variables needs {table} exponents",
+                                map.len(),
+                                self.gens.len()
+                            ),
+                        ));
                     }
                 }
                 Ok(Poly::from_map(self.gens.to_vec(), map))
@@ -974,6 +1075,38 @@ impl Converter<'_> {
         }
     }
 
+    /// The exponents of `t` when it is a product of natural powers of
+    /// generators (within the limits), which `convert` would turn into one
+    /// term with coefficient 1.
+    fn monomial(&self, t: &Expr) -> Option<Vec<u32>> {
+        let mut e = vec![0u32; self.gens.len()];
+        let mut add = |base: &Expr, x: &Expr| -> Option<()> {
+            let i = self.gen_index(base)?;
+            let k = x.as_num().filter(|q| q.is_integer() && !q.is_negative())?.to_i64()?;
+            let slot = e.get_mut(i)?;
+            let total = u64::from(*slot) + k.unsigned_abs();
+            if total > self.limits.max_exponent {
+                return None;
+            }
+            *slot = u32::try_from(total).ok()?;
+            Some(())
+        };
+        if self.gen_index(t).is_some() {
+            add(t, &Expr::one())?;
+            return Some(e);
+        }
+        match t.node() {
+            Node::Pow(b, x) => add(b, x)?,
+            Node::Product { coeff, factors } if coeff.is_one() => {
+                for (b, x) in factors {
+                    add(b, x)?;
+                }
+            }
+            _ => return None,
+        }
+        Some(e)
+    }
+
     fn convert_power(&self, b: &Expr, x: &Expr, depth: usize) -> Result<Poly> {
         let whole = Expr::pow(b, x);
         if let Some(i) = self.gen_index(&whole) {
@@ -983,7 +1116,19 @@ impl Converter<'_> {
             return Err(self.not_polynomial(&whole));
         };
         if q.is_integer() && !q.is_negative() {
-            let k = q.to_i64().map_or(u64::MAX, i64::unsigned_abs);
+            let Some(k) = q.to_i64().map(i64::unsigned_abs) else {
+                // Too large for 64 bits: name the exponent as written
+                // rather than a saturated 18446744073709551615.
+                let mut err = exponent_limit(self.limits, u64::MAX);
+                if let Error::Limit { reached, .. } = &mut err {
+                    *reached = if q.bits() <= 128 {
+                        format!("a power of {q}")
+                    } else {
+                        format!("an exponent of {} bits", q.bits())
+                    };
+                }
+                return Err(err);
+            };
             if k > self.limits.max_exponent {
                 return Err(exponent_limit(self.limits, k));
             }

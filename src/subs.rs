@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::expr::{Expr, FOLD_POWER_BITS, Func, Node};
 use crate::limits::Limits;
+use crate::number::Q;
 use crate::symbol::Symbol;
 use crate::syntax::lower::{checked_pow, read_with};
 
@@ -147,7 +148,7 @@ fn fold_large_powers(e: &Expr, limits: &Limits) -> Result<Expr> {
             let too_large = || Error::Limit {
                 what: "size of a number",
                 limit: limits.max_number_bits,
-                reached: format!("{bq}^{k} has more bits than that"),
+                reached: format!("{}^{k} has more bits than that", short_number(bq)),
                 flag: "--max-number-bits",
             };
             let k = k.to_i64().ok_or_else(too_large)?;
@@ -243,6 +244,20 @@ fn approximate(e: &Expr, limits: &Limits) -> Result<f64> {
     }
 }
 
+/// A number as written when it is short (in brackets when it is a fraction
+/// or negative, as the base of a power), else its size: an error message
+/// should not quote a thousand digits.
+fn short_number(q: &Q) -> String {
+    let bits = q.bits();
+    if bits > 128 {
+        format!("(a number of {bits} bits)")
+    } else if q.is_integer() && !q.is_negative() {
+        q.to_string()
+    } else {
+        format!("({q})")
+    }
+}
+
 fn power(b: &Expr, x: &Expr, limits: &Limits) -> Result<f64> {
     if let (Some(bq), Some(xq)) = (b.as_num(), x.as_num())
         && xq.is_integer()
@@ -250,7 +265,7 @@ fn power(b: &Expr, x: &Expr, limits: &Limits) -> Result<f64> {
         return Err(Error::Limit {
             what: "size of a number",
             limit: FOLD_POWER_BITS,
-            reached: format!("{}^{} has more bits than that", bq, xq),
+            reached: format!("{}^{} has more bits than that", short_number(bq), short_number(xq)),
             flag: "--max-number-bits",
         });
     }

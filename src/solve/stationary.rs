@@ -218,6 +218,28 @@ pub struct StationaryReport {
     pub family_loss: Option<Expr>,
 }
 
+/// Refuses to solve for more variables than the cube root of
+/// `limits.max_terms` (100 by default). The work grows with the cube of the
+/// number of variables: the Hessian has n² entries, each a polynomial in n
+/// variables, and exact elimination takes n³ steps; 3,000 variables took
+/// gigabytes and minutes.
+fn check_variable_count(n: usize, limits: &Limits) -> Result<()> {
+    let cube = (n as u64).saturating_mul(n as u64).saturating_mul(n as u64);
+    if cube > limits.max_terms as u64 {
+        let mut most = 0u64;
+        while (most + 1).saturating_pow(3) <= limits.max_terms as u64 {
+            most += 1;
+        }
+        return Err(Error::Limit {
+            what: "number of variables to solve for",
+            limit: most,
+            reached: format!("{n} variables"),
+            flag: "--max-terms (this limit is its cube root)",
+        });
+    }
+    Ok(())
+}
+
 /// Solves `equations = 0` for `vars`, exactly.
 ///
 /// ```
@@ -230,6 +252,7 @@ pub struct StationaryReport {
 pub fn solve_equations(equations: &[Expr], vars: &[Symbol], options: &SolveOptions) -> Result<Solutions> {
     let gens: Vec<Expr> = vars.iter().map(|v| Expr::sym(*v)).collect();
     let limits = &options.limits;
+    check_variable_count(vars.len(), limits)?;
     let mut polys = Vec::with_capacity(equations.len());
     for e in equations {
         polys.push(Poly::from_expr(e, &gens, limits)?);
@@ -491,6 +514,7 @@ fn solve_triangular(
 /// ```
 pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -> Result<StationaryReport> {
     let limits = &options.limits;
+    check_variable_count(vars.len(), limits)?;
     let gens: Vec<Expr> = vars.iter().map(|v| Expr::sym(*v)).collect();
     let loss_poly = Poly::from_expr(loss, &gens, limits).map_err(|e| match e {
         Error::Usage { message } => {
@@ -546,6 +570,21 @@ pub fn stationary_points(loss: &Expr, vars: &[Symbol], options: &SolveOptions) -
                 Some(Definiteness::Zero) => {
                     (Kind::Degenerate("constant".into()), "the loss is constant in these variables".to_string())
                 }
+                // A constant Hessian means a quadratic loss, which equals its
+                // second-order expansion at a stationary point p: f(p + d) =
+                // f(p) + dᵀHd/2. So the test decides even when H is singular.
+                Some(Definiteness::NegativeSemidefinite) if degree <= 2 => (
+                    Kind::Degenerate("a family of maxima".into()),
+                    "the Hessian is negative semidefinite and singular; the loss is a concave quadratic, so every \
+                     point of the family is a global maximum"
+                        .to_string(),
+                ),
+                Some(Definiteness::Indefinite) if degree <= 2 => (
+                    Kind::Degenerate("a family of saddle points".into()),
+                    "the Hessian is indefinite and singular; the loss is a quadratic, so every point of the family \
+                     is a saddle point"
+                        .to_string(),
+                ),
                 Some(d) => (
                     Kind::Degenerate("a family".into()),
                     format!(

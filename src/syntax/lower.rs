@@ -51,7 +51,30 @@ pub fn read(text: &str) -> Result<Expr> {
 /// assert!(kobai::read_with("((((x))))", &limits).is_err());
 /// ```
 pub fn read_with(text: &str, limits: &Limits) -> Result<Expr> {
-    lower(&super::parse::parse_with(text, limits)?)
+    // Long sums of monomials, as pasted data, skip the syntax tree.
+    if let Some(e) = super::parse::read_flat_sum(text, limits) {
+        return Ok(e);
+    }
+    let e = lower(&super::parse::parse_with(text, limits)?)?;
+    check_number_bits(&e, limits)?;
+    Ok(e)
+}
+
+/// Refuses an expression holding a number of more than
+/// `limits.max_number_bits` bits. Lowering folds numeric powers (`888^-8888`
+/// is a fraction of 87,000 bits) without knowing the limits, and every later
+/// step multiplies such numbers: they are refused where they enter.
+pub(crate) fn check_number_bits(e: &Expr, limits: &Limits) -> Result<()> {
+    let bits = e.largest_number_bits();
+    if bits > limits.max_number_bits {
+        return Err(Error::Limit {
+            what: "size of a number",
+            limit: limits.max_number_bits,
+            reached: format!("a number of {bits} bits"),
+            flag: "--max-number-bits",
+        });
+    }
+    Ok(())
 }
 
 /// `base^exp`, refusing the undefined numeric cases `0^0` and `0^-k`.

@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> Result<Ast> {
 /// assert!(kobai::parse_with(&deep, &kobai::Limits::default()).is_err());
 /// ```
 pub fn parse_with(text: &str, limits: &Limits) -> Result<Ast> {
-    Reader::new(text, limits.max_depth).read()
+    Reader::new(text, limits).read()
 }
 
 // ---------------------------------------------------------------------------
@@ -422,8 +422,27 @@ fn describe(c: char) -> String {
         '\t' => "a tab".to_string(),
         '\n' | '\r' => "a line break".to_string(),
         c if c.is_whitespace() || c.is_control() => format!("the character U+{:04X}", u32::from(c)),
+        // Shown between backticks these look like nothing at all.
+        c if is_invisible(c) => format!("the invisible character U+{:04X}", u32::from(c)),
+        c if is_combining(c) => {
+            format!("the combining mark U+{:04X} (an accent that attaches to the character before it)", u32::from(c))
+        }
         c => format!("`{c}`"),
     }
+}
+
+/// Format characters that print as nothing: direction marks and overrides
+/// (copied from right-to-left text), joiners, the soft hyphen, variation
+/// selectors.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200C}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2061}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Combining marks of the main blocks (accents written after a letter).
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
 }
 
 // ---------------------------------------------------------------------------
@@ -512,6 +531,8 @@ struct Reader<'t> {
     /// The whole input; every `&str` below is a suffix of it.
     text: &'t str,
     max_depth: usize,
+    /// The largest number literal accepted, in bits ([`Limits::max_number_bits`]).
+    max_number_bits: u64,
     /// Operators waiting for their right operand, innermost last.
     operators: Vec<Operator>,
     /// Open brackets, innermost last.
@@ -521,8 +542,15 @@ struct Reader<'t> {
 }
 
 impl<'t> Reader<'t> {
-    fn new(text: &'t str, max_depth: usize) -> Reader<'t> {
-        Reader { text, max_depth, operators: Vec::new(), brackets: Vec::new(), depth: 0 }
+    fn new(text: &'t str, limits: &Limits) -> Reader<'t> {
+        Reader {
+            text,
+            max_depth: limits.max_depth,
+            max_number_bits: limits.max_number_bits,
+            operators: Vec::new(),
+            brackets: Vec::new(),
+            depth: 0,
+        }
     }
 
     fn read(mut self) -> Result<Ast> {
@@ -720,6 +748,28 @@ impl<'t> Reader<'t> {
                 message: format!("unexpected `.` after `{text}`: a number has at most one decimal point"),
             });
         }
+        // A literal of d digits times 10^±k is a number of about 3.32·(d + k)
+        // bits: refuse it before converting, which takes time quadratic in
+        // the digits. (k is at most 10000: `Q::parse_decimal` checks that.)
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(at) => text.split_at(at),
+            None => (text, ""),
+        };
+        let scale: u64 = exponent.chars().filter(|c| is_digit(*c)).collect::<String>().parse().unwrap_or(0);
+        let digits = mantissa.chars().filter(|c| is_digit(*c)).count() as u64;
+        let bits = digits.saturating_add(scale.min(100_000)).saturating_mul(3322) / 1000;
+        if bits > self.max_number_bits {
+            return Err(Error::Limit {
+                what: "size of a number",
+                limit: self.max_number_bits,
+                reached: if text.len() <= 30 {
+                    format!("`{text}` has about {bits} bits")
+                } else {
+                    format!("a literal of {} digits, about {bits} bits", digits + scale)
+                },
+                flag: "--max-number-bits",
+            });
+        }
         // `Q::parse_decimal` reads ASCII; full-width digits and a typographic
         // minus in the exponent are translated, while `text` keeps them.
         let ascii: Cow<'_, str> = if text.is_ascii() {
@@ -895,6 +945,174 @@ impl<'t> Reader<'t> {
             },
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Long flat sums.
+
+/// Reads a flat sum of products of numbers and powers of names, such as
+/// `3*x1^2*y - 5/7*z + 2*x2`, in ASCII with explicit `*` and spaces, straight
+/// into the expression that `lower(parse(text))` gives, without building the
+/// syntax tree: for a sum of a hundred thousand terms that, and building
+/// each term's canonical product only to merge it into the sum, cost far
+/// more than the result. Each term is read as a coefficient and a monomial
+/// (the exponents of each name, added up), like terms are added as they
+/// come, and the canonical constructors then build each distinct monomial
+/// once and the sum of them. `None` for anything else, including every input
+/// with an error, which the general reader then reads and reports.
+pub(crate) fn read_flat_sum(text: &str, limits: &Limits) -> Option<crate::expr::Expr> {
+    use crate::expr::{Expr, FxHasher};
+    use crate::symbol::Symbol;
+    use std::collections::HashMap;
+    use std::hash::BuildHasherDefault;
+    type Fx = BuildHasherDefault<FxHasher>;
+    // A sign and a pending `^` nest one level each; literals are below 2^64.
+    if limits.max_depth < 3 || limits.max_number_bits < 64 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut at = 0usize;
+    let skip = |at: &mut usize| {
+        while bytes.get(*at) == Some(&b' ') {
+            *at += 1;
+        }
+    };
+    let mut names: HashMap<&str, Symbol, Fx> = HashMap::default();
+    let mut numbers: HashMap<&str, Q, Fx> = HashMap::default();
+    // Monomial (names with exponents, sorted by name) to coefficient, in
+    // order of first appearance.
+    let mut index: HashMap<Vec<(Symbol, u32)>, usize, Fx> = HashMap::default();
+    let mut terms: Vec<(Vec<(Symbol, u32)>, Q)> = Vec::new();
+    let mut monomial: Vec<(Symbol, u32)> = Vec::new();
+    skip(&mut at);
+    let mut sign = Q::one();
+    match bytes.get(at) {
+        Some(b'-') => {
+            sign = Q::from(-1);
+            at += 1;
+        }
+        Some(b'+') => at += 1,
+        _ => {}
+    }
+    loop {
+        // One term: factor (('*' | '/') factor)*.
+        monomial.clear();
+        let mut coeff = sign.clone();
+        let mut first = true;
+        loop {
+            skip(&mut at);
+            let divide = match bytes.get(at) {
+                Some(b'*') if !first => false,
+                Some(b'/') if !first => true,
+                _ if first => false,
+                _ => break,
+            };
+            if !first {
+                at += 1;
+                skip(&mut at);
+            }
+            first = false;
+            let start = at;
+            match bytes.get(at) {
+                Some(b'0'..=b'9') => {
+                    while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                        at += 1;
+                    }
+                    if bytes.get(at) == Some(&b'.') {
+                        at += 1;
+                        let frac = at;
+                        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                            at += 1;
+                        }
+                        if at == frac {
+                            return None;
+                        }
+                    }
+                    let literal = text.get(start..at)?;
+                    if literal.len() > 19 {
+                        return None;
+                    }
+                    let value = match numbers.get(literal) {
+                        Some(q) => q.clone(),
+                        None => {
+                            let q = Q::parse_decimal(literal).ok()?;
+                            numbers.insert(literal, q.clone());
+                            q
+                        }
+                    };
+                    coeff = if divide { coeff.div(&value)? } else { coeff.mul(&value) };
+                }
+                Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                    // Dividing by a variable is left to the general reader.
+                    if divide {
+                        return None;
+                    }
+                    while bytes.get(at).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                        at += 1;
+                    }
+                    let name = text.get(start..at)?;
+                    let symbol = match names.get(name) {
+                        Some(s) => *s,
+                        None => {
+                            if name == "e" || known_function(name).is_some() {
+                                return None;
+                            }
+                            let s = Symbol::new(name);
+                            names.insert(name, s);
+                            s
+                        }
+                    };
+                    skip(&mut at);
+                    let mut k = 1u32;
+                    if bytes.get(at) == Some(&b'^') {
+                        at += 1;
+                        skip(&mut at);
+                        let digits = at;
+                        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                            at += 1;
+                        }
+                        k = text.get(digits..at).filter(|d| !d.is_empty() && d.len() <= 9)?.parse().ok()?;
+                    }
+                    if k > 0 {
+                        match monomial.iter_mut().find(|(s, _)| *s == symbol) {
+                            Some((_, e)) => *e = e.checked_add(k)?,
+                            None => monomial.push((symbol, k)),
+                        }
+                    }
+                }
+                _ => return None,
+            }
+            // What may follow a factor: a space, an operator or the end.
+            if !matches!(bytes.get(at), None | Some(b' ' | b'*' | b'/' | b'+' | b'-')) {
+                return None;
+            }
+        }
+        monomial.sort_unstable_by_key(|m| m.0);
+        match index.get(&monomial) {
+            Some(&i) => {
+                if let Some(slot) = terms.get_mut(i) {
+                    slot.1 = slot.1.add(&coeff);
+                }
+            }
+            None => {
+                index.insert(monomial.clone(), terms.len());
+                terms.push((monomial.clone(), coeff));
+            }
+        }
+        skip(&mut at);
+        match bytes.get(at) {
+            None => break,
+            Some(b'+') => sign = Q::one(),
+            Some(b'-') => sign = Q::from(-1),
+            _ => return None,
+        }
+        at += 1;
+    }
+    let parts = terms.into_iter().map(|(m, c)| {
+        let monomial = Expr::product(m.into_iter().map(|(s, k)| Expr::pow(&Expr::sym(s), &Expr::int(i64::from(k)))));
+        (monomial, c)
+    });
+    Some(Expr::weighted_sum(Q::zero(), parts))
 }
 
 #[cfg(test)]
@@ -1091,6 +1309,8 @@ mod tests {
         parse_error("2*√x", 2, "write `sqrt(x)`");
         parse_error("x=1", 1, "expected an operator or the end of input, found `=`");
         parse_error("2e\u{a0}", 2, "found the character U+00A0");
+        parse_error("x\u{200f}+1", 1, "found the invisible character U+200F");
+        parse_error("x\u{301}", 1, "found the combining mark U+0301");
     }
 
     #[test]
@@ -1235,5 +1455,29 @@ mod tests {
         assert_eq!(d("foo", "cos"), 2);
         assert_eq!(d("", "exp"), 3);
         assert_eq!(d("sigmoyd", "sigmoid"), 1);
+    }
+
+    #[test]
+    fn flat_sums_read_as_the_general_reader_reads_them() {
+        let limits = Limits::default();
+        let general = |s: &str| crate::syntax::lower::lower(&parse(s).unwrap()).unwrap();
+        for s in [
+            "3*x1^2*y - 5/7*z + 2*x2",
+            "-3*x^2 + x - x",
+            "-x^2*y - 2",
+            "x*y^2/4 + 4/2*x*x^3 - x^0",
+            "0.25*w + 1.5 - 7",
+            "a*b*a + b*a*a - 2*a^2*b",
+            "5",
+            "-5",
+            "x",
+            "+x - 1",
+            " 2 * x ^ 3 ",
+        ] {
+            assert_eq!(read_flat_sum(s, &limits), Some(general(s)), "{s}");
+        }
+        for s in ["2x", "x/0", "x/y", "sin*x", "e*x", "(x)", "x^-1", "2^3", "x - -y", "x\n", "1.", "1e3*x", "x²", ""] {
+            assert_eq!(read_flat_sum(s, &limits), None, "{s}");
+        }
     }
 }

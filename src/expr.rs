@@ -152,7 +152,9 @@ impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
+            for (w, b) in word.iter_mut().zip(chunk) {
+                *w = *b;
+            }
             self.write_u64(u64::from_le_bytes(word));
         }
     }
@@ -219,7 +221,7 @@ impl Expr {
     pub fn num(q: Q) -> Expr {
         // Small integers (exponents, 0, 1, -1) are made once and shared.
         if let Some((n, 1)) = q.small_parts()
-            && let Ok(i) = usize::try_from(n + SMALL_INTEGERS_BELOW_ZERO)
+            && let Ok(i) = usize::try_from(n.saturating_add(SMALL_INTEGERS_BELOW_ZERO))
             && let Some(e) = small_integers().get(i)
         {
             return e.clone();
@@ -1335,10 +1337,9 @@ fn sort_terms(terms: &mut Vec<(Expr, Q)>) {
                 Some(&(p, d)) if p == key => d,
                 _ => {
                     let d = small_degree(b);
-                    if k < previous.len() {
-                        previous[k] = (key, d);
-                    } else {
-                        previous.push((key, d));
+                    match previous.get_mut(k) {
+                        Some(slot) => *slot = (key, d),
+                        None => previous.push((key, d)),
                     }
                     d
                 }

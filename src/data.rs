@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use crate::limits::Limits;
 use crate::number::{DecimalError, Q};
 
 /// Why a dataset could not be read. Rows count the data rows from 1 (the
@@ -142,6 +143,20 @@ pub enum DataError {
         /// The cell as written.
         value: String,
     },
+    /// A row, a cell or the header is larger than [`Limits`] allows.
+    #[error("{source_name}, line {line}: {what} exceeds the limit of {limit}; raise it with {flag}")]
+    Limit {
+        /// The file.
+        source_name: String,
+        /// The line where it happened.
+        line: u64,
+        /// What was limited, with its unit (`the length of a cell in bytes`).
+        what: &'static str,
+        /// The limit in force.
+        limit: u64,
+        /// The option that raises it.
+        flag: &'static str,
+    },
     /// The text is not valid UTF-8 or not valid CSV.
     #[error("{source_name}, line {line}: {message}")]
     Malformed {
@@ -192,6 +207,9 @@ pub struct CsvReader<R: Read> {
     /// The number of lines read so far.
     line: u64,
     rows: u64,
+    limits: Limits,
+    /// The last line read was cut short at the row limit.
+    cut: bool,
 }
 
 impl CsvReader<File> {
@@ -202,9 +220,19 @@ impl CsvReader<File> {
     /// assert!(err.to_string().starts_with("cannot read no/such.csv"));
     /// ```
     pub fn open(path: &Path) -> Result<CsvReader<File>, DataError> {
+        CsvReader::open_with(path, &Limits::default())
+    }
+
+    /// Opens a file with the row, cell and column limits of `limits`.
+    ///
+    /// ```
+    /// let err = kobai::CsvReader::open_with(std::path::Path::new("no/such.csv"), &kobai::Limits::default());
+    /// assert!(err.is_err());
+    /// ```
+    pub fn open_with(path: &Path, limits: &Limits) -> Result<CsvReader<File>, DataError> {
         let name = path.display().to_string();
         let file = File::open(path).map_err(|e| DataError::Io { source_name: name.clone(), message: e.to_string() })?;
-        CsvReader::new(&name, file)
+        CsvReader::with_limits(&name, file, limits)
     }
 }
 
@@ -219,6 +247,20 @@ impl<R: Read> CsvReader<R> {
     /// # Ok::<(), kobai::DataError>(())
     /// ```
     pub fn new(source_name: &str, reader: R) -> Result<CsvReader<R>, DataError> {
+        CsvReader::with_limits(source_name, reader, &Limits::default())
+    }
+
+    /// [`CsvReader::new`] with the row, cell and column limits of `limits`.
+    ///
+    /// ```
+    /// let limits = kobai::Limits::default().with_max_csv_columns(2);
+    /// let err = kobai::CsvReader::with_limits("d.csv", "x,y,t\n".as_bytes(), &limits).err().unwrap();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "d.csv, line 1: the number of columns exceeds the limit of 2; raise it with --max-csv-columns"
+    /// );
+    /// ```
+    pub fn with_limits(source_name: &str, reader: R, limits: &Limits) -> Result<CsvReader<R>, DataError> {
         let mut buffered = BufReader::new(reader);
         let io_error =
             |e: std::io::Error| DataError::Io { source_name: source_name.to_string(), message: e.to_string() };
@@ -236,6 +278,8 @@ impl<R: Read> CsvReader<R> {
             raw: Vec::new(),
             line: 0,
             rows: 0,
+            limits: *limits,
+            cut: false,
         };
         let Some(header_line) = data.read_record()? else {
             return Err(DataError::Empty { source_name: source_name.to_string() });
@@ -272,12 +316,10 @@ impl<R: Read> CsvReader<R> {
     fn read_record(&mut self) -> Result<Option<u64>, DataError> {
         self.record.clear();
         self.cells.clear();
-        let io_error =
-            |name: &str, e: std::io::Error| DataError::Io { source_name: name.to_string(), message: e.to_string() };
         // Skip blank lines.
         loop {
             self.raw.clear();
-            let n = self.reader.read_until(b'\n', &mut self.raw).map_err(|e| io_error(&self.source_name, e))?;
+            let n = self.read_line(0)?;
             if n == 0 {
                 return Ok(None);
             }
@@ -307,6 +349,13 @@ impl<R: Read> CsvReader<R> {
                         self.record.push(b);
                     }
                 } else if b == b',' {
+                    if self.cells.len() + 2 > self.limits.max_csv_columns {
+                        return Err(self.limit_error(
+                            "the number of columns",
+                            self.limits.max_csv_columns,
+                            "--max-csv-columns",
+                        ));
+                    }
                     self.cells.push((cell_start, self.record.len()));
                     cell_start = self.record.len();
                     after_quote = false;
@@ -325,15 +374,23 @@ impl<R: Read> CsvReader<R> {
                 } else {
                     self.record.push(b);
                 }
+                if self.record.len() - cell_start.min(self.record.len()) > self.limits.max_csv_cell_bytes {
+                    return Err(self.limit_error(
+                        "the length of a cell in bytes",
+                        self.limits.max_csv_cell_bytes,
+                        "--max-csv-cell-bytes",
+                    ));
+                }
                 i += 1;
             }
+            self.check_row_length()?;
             if !in_quotes {
                 break;
             }
             // A quoted cell goes on over the line break.
             self.record.push(b'\n');
             self.raw.clear();
-            let n = self.reader.read_until(b'\n', &mut self.raw).map_err(|e| io_error(&self.source_name, e))?;
+            let n = self.read_line(self.record.len())?;
             if n == 0 {
                 return Err(DataError::Malformed {
                     source_name: self.source_name.clone(),
@@ -345,6 +402,36 @@ impl<R: Read> CsvReader<R> {
         }
         self.cells.push((cell_start, self.record.len()));
         Ok(Some(start_line))
+    }
+
+    /// Reads one line into `raw`, at most one byte more than a row may
+    /// still hold after `used` bytes, so that a file without line breaks
+    /// cannot fill the memory.
+    fn read_line(&mut self, used: usize) -> Result<usize, DataError> {
+        let room = self.limits.max_csv_row_bytes.saturating_sub(used).saturating_add(1);
+        let reader = &mut self.reader;
+        let n = reader
+            .take(room as u64)
+            .read_until(b'\n', &mut self.raw)
+            .map_err(|e| DataError::Io { source_name: self.source_name.clone(), message: e.to_string() })?;
+        self.cut = n == room && !self.raw.ends_with(b"\n");
+        Ok(n)
+    }
+
+    /// Fails when the line just read was cut short by the row limit.
+    fn check_row_length(&self) -> Result<(), DataError> {
+        if self.cut {
+            return Err(self.limit_error(
+                "the length of a row in bytes",
+                self.limits.max_csv_row_bytes,
+                "--max-csv-row-bytes",
+            ));
+        }
+        Ok(())
+    }
+
+    fn limit_error(&self, what: &'static str, limit: usize, flag: &'static str) -> DataError {
+        DataError::Limit { source_name: self.source_name.clone(), line: self.line, what, limit: limit as u64, flag }
     }
 
     /// The column names, in the order of the header.

@@ -363,6 +363,14 @@ pub fn descend(loss: &Poly, options: &DescentOptions) -> Result<Descent> {
     if options.rate.signum() <= 0 {
         return Err(Error::Usage { message: format!("the rate must be positive, not {}", options.rate) });
     }
+    if options.iterations > options.limits.max_iterations {
+        return Err(Error::Limit {
+            what: "the number of iterations",
+            limit: options.limits.max_iterations as u64,
+            reached: format!("{} asked for", options.iterations),
+            flag: "--max-iterations",
+        });
+    }
     let gradient: Vec<Poly> = (0..weights.len()).map(|i| loss.derivative(i)).collect();
     let denominator_bound = num_traits::pow(BigInt::from(10), options.max_denominator_digits);
     let tolerance_squared = options.until.as_ref().map(|t| t.mul(t));

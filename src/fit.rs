@@ -640,6 +640,19 @@ pub fn split_variables<R: Read>(
     }
     let symbols = loss.symbols();
     let weights: Vec<Symbol> = if options.weights.is_empty() {
+        // A column without a name might be any of the formula's variables,
+        // so which of them are weights cannot be told from the header.
+        if let Some(i) = data.columns().iter().position(|c| c.is_empty()) {
+            return Err(Error::Usage {
+                message: format!(
+                    "column {} of {} has no name in the header, so kobai cannot tell which variables are data and \
+                     which are weights: name every column, or give the weights with --wrt",
+                    i + 1,
+                    data.source_name()
+                ),
+            }
+            .into());
+        }
         symbols.iter().copied().filter(|s| data.column(&column_of(*s)).is_none()).collect()
     } else {
         for w in &options.weights {

@@ -24,8 +24,11 @@ pub struct DescendArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub rate: String,
     /// The most steps to take (default 10, or 10000 with --until)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub iterations: Option<usize>,
+    /// The most steps --iterations may ask for
+    #[arg(long, value_name = "N", default_value_t = kobai::Limits::default().max_iterations)]
+    pub max_iterations: usize,
     /// Stop once the gradient's Euclidean norm is at most this
     #[arg(long, value_name = "NORM")]
     pub until: Option<String>,
@@ -47,6 +50,8 @@ pub struct DescendArgs {
     /// Also draw the descent on the loss curve into this SVG file
     #[arg(long, value_name = "FILE")]
     pub plot: Option<String>,
+    #[command(flatten)]
+    pub csv: super::fit::CsvLimitArgs,
 }
 
 /// A number given as a formula that must evaluate to a rational.
@@ -64,12 +69,13 @@ pub fn loss_polynomial(
     data: Option<&str>,
     map: &[String],
     mean: bool,
+    csv: &super::fit::CsvLimitArgs,
 ) -> Result<(Poly, Option<u64>), Error> {
     let (loss, weights) = loss_and_weights(input, wrt)?;
     match data {
         Some(path) => {
             let options = FitOptions { columns: parse_map(map)?, ..FitOptions::default() }.with_weights(weights);
-            let (p, rows) = match open_data(path, input.origin == "stdin")? {
+            let (p, rows) = match open_data(path, input.origin == "stdin", &csv.apply(input.limits))? {
                 DataSource::File(mut d) => summed(&loss, &mut d, &options, mean, input)?,
                 DataSource::Stdin(mut d) => summed(&loss, &mut d, &options, mean, input)?,
             };
@@ -137,14 +143,14 @@ fn start_point(input: &Input<'_>, from: &[String], weights: &[Symbol]) -> Result
 
 /// Runs `descend`.
 pub fn descend(input: &Input<'_>, args: &DescendArgs) -> Result<Output, Error> {
-    let (loss, rows) = loss_polynomial(input, &args.wrt, args.data.as_deref(), &args.map, args.mean)?;
+    let (loss, rows) = loss_polynomial(input, &args.wrt, args.data.as_deref(), &args.map, args.mean, &args.csv)?;
     let weights: Vec<Symbol> = loss.generators().iter().filter_map(Expr::as_sym).collect();
     let start = start_point(input, &args.from, &weights)?;
     let rate = rational_arg("--rate", &args.rate, input)?;
     let mut options = DescentOptions::new(rate, start)
         .with_float(args.float)
         .with_max_denominator_digits(args.max_digits)
-        .with_limits(input.limits);
+        .with_limits(input.limits.with_max_iterations(args.max_iterations));
     options.iterations = args.iterations.unwrap_or(if args.until.is_some() { 10_000 } else { 10 });
     if let Some(t) = &args.until {
         options = options.with_until(rational_arg("--until", t, input)?);

@@ -7,7 +7,7 @@ use std::path::Path;
 use clap::Args;
 use serde_json::{Value as Json, json};
 
-use kobai::{CsvReader, Error, Expr, Fit, FitOptions, SolveOptions, Symbol};
+use kobai::{CsvReader, Error, Expr, Fit, FitOptions, Limits, SolveOptions, Symbol};
 
 use super::{Common, Format, Input, Output, check_bindings, solve};
 
@@ -31,6 +31,32 @@ pub struct FitArgs {
     /// Significant digits shown for roots known only by an interval
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub digits: u16,
+    #[command(flatten)]
+    pub csv: CsvLimitArgs,
+}
+
+/// Flags that raise the limits on the shape of a CSV file.
+#[derive(Args)]
+pub struct CsvLimitArgs {
+    /// Longest CSV row accepted, in bytes
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_csv_row_bytes)]
+    pub max_csv_row_bytes: usize,
+    /// Longest CSV cell accepted, in bytes
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_csv_cell_bytes)]
+    pub max_csv_cell_bytes: usize,
+    /// Most columns accepted in a CSV header
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_csv_columns)]
+    pub max_csv_columns: usize,
+}
+
+impl CsvLimitArgs {
+    /// `limits` with these CSV limits.
+    pub fn apply(&self, limits: Limits) -> Limits {
+        limits
+            .with_max_csv_row_bytes(self.max_csv_row_bytes)
+            .with_max_csv_cell_bytes(self.max_csv_cell_bytes)
+            .with_max_csv_columns(self.max_csv_columns)
+    }
 }
 
 /// Where the rows come from: a file, or standard input.
@@ -43,14 +69,14 @@ pub enum DataSource {
 
 /// Opens `--data`: a path, or `-` for standard input (which must then not
 /// also carry the formula).
-pub fn open_data(path: &str, formula_from_stdin: bool) -> Result<DataSource, Error> {
+pub fn open_data(path: &str, formula_from_stdin: bool, limits: &Limits) -> Result<DataSource, Error> {
     if path == "-" {
         if formula_from_stdin {
             return Err(Error::Usage { message: "the formula and --data cannot both come from standard input".into() });
         }
-        return Ok(DataSource::Stdin(CsvReader::new("standard input", std::io::stdin())?));
+        return Ok(DataSource::Stdin(CsvReader::with_limits("standard input", std::io::stdin(), limits)?));
     }
-    Ok(DataSource::File(CsvReader::open(Path::new(path))?))
+    Ok(DataSource::File(CsvReader::open_with(Path::new(path), limits)?))
 }
 
 /// `--map x=size,t=price` as pairs.
@@ -86,12 +112,13 @@ fn run_fit<R: Read>(loss: &Expr, data: &mut CsvReader<R>, options: &FitOptions) 
 /// Runs `fit`.
 pub fn fit(input: &Input<'_>, args: &FitArgs) -> Result<Output, Error> {
     let (loss, weights) = loss_and_weights(input, &args.wrt)?;
+    let limits = args.csv.apply(input.limits);
     let options = FitOptions::default()
         .with_weights(weights)
         .with_mean(args.mean)
         .with_solve(SolveOptions::default().with_limits(input.limits).with_digits(usize::from(args.digits)));
     let options = FitOptions { columns: parse_map(&args.map)?, ..options };
-    let result = match open_data(&args.data, input.origin == "stdin")? {
+    let result = match open_data(&args.data, input.origin == "stdin", &limits)? {
         DataSource::File(mut d) => run_fit(&loss, &mut d, &options),
         DataSource::Stdin(mut d) => run_fit(&loss, &mut d, &options),
     }?;

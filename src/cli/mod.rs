@@ -120,6 +120,42 @@ struct LimitArgs {
     /// Largest exact number computed, in bits (numerator plus denominator)
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_number_bits)]
     max_number_bits: u64,
+    /// Largest formula, worksheet or derivation read, in bytes
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_input_bytes)]
+    max_input_bytes: u64,
+}
+
+impl LimitArgs {
+    /// The limits these flags set.
+    fn limits(&self) -> Limits {
+        Limits::default()
+            .with_max_depth(self.max_depth)
+            .with_max_terms(self.max_terms)
+            .with_max_exponent(self.max_exponent)
+            .with_max_number_bits(self.max_number_bits)
+            .with_max_input_bytes(self.max_input_bytes)
+    }
+}
+
+/// Reads a file, or standard input for `-`, refusing more than `limit`
+/// bytes (without reading them all) and text that is not UTF-8.
+fn read_text(path: &str, limit: u64) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    let name = if path == "-" { "standard input".to_string() } else { format!("`{path}`") };
+    let read = if path == "-" {
+        std::io::stdin().lock().take(limit.saturating_add(1)).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+    };
+    if let Err(e) = read {
+        return Err(Error::Usage { message: format!("cannot read {name}: {e}") });
+    }
+    if bytes.len() as u64 > limit {
+        return Err(input_too_large(limit, &name));
+    }
+    String::from_utf8(bytes).map_err(|e| Error::Usage {
+        message: format!("{name} is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+    })
 }
 
 #[derive(Args)]
@@ -130,7 +166,7 @@ struct DiffArgs {
     #[arg(long, value_name = "VAR")]
     wrt: String,
     /// How many times to differentiate
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
     order: u32,
 }
 
@@ -189,33 +225,15 @@ pub struct Input<'a> {
     pub limits: Limits,
 }
 
-/// The largest formula accepted on standard input or as an argument.
-const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
-
 impl<'a> Input<'a> {
     fn read(common: &'a Common) -> Result<Input<'a>, Error> {
-        let limits = Limits::default()
-            .with_max_depth(common.limits.max_depth)
-            .with_max_terms(common.limits.max_terms)
-            .with_max_exponent(common.limits.max_exponent)
-            .with_max_number_bits(common.limits.max_number_bits);
+        let limits = common.limits.limits();
         let (source, origin) = if common.expr == "-" {
-            let mut bytes = Vec::new();
-            let stdin = std::io::stdin();
-            let read = stdin.lock().take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes);
-            if let Err(e) = read {
-                return Err(Error::Usage { message: format!("cannot read standard input: {e}") });
-            }
-            if bytes.len() > MAX_INPUT_BYTES {
-                return Err(input_too_large());
-            }
-            let text = String::from_utf8(bytes).map_err(|e| Error::Usage {
-                message: format!("standard input is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
-            })?;
+            let text = read_text("-", limits.max_input_bytes)?;
             (text.trim_end_matches(['\n', '\r']).to_string(), "stdin")
         } else {
-            if common.expr.len() > MAX_INPUT_BYTES {
-                return Err(input_too_large());
+            if common.expr.len() as u64 > limits.max_input_bytes {
+                return Err(input_too_large(limits.max_input_bytes, "the formula"));
             }
             (common.expr.clone(), "argument")
         };
@@ -231,7 +249,12 @@ impl<'a> Input<'a> {
     pub fn bindings(&self) -> Result<kobai::Bindings, Error> {
         let mut all = Vec::new();
         for text in &self.common.at {
-            all.extend(kobai::parse_bindings(text, &self.limits)?);
+            for (name, value) in kobai::parse_bindings(text, &self.limits)? {
+                if all.iter().any(|(seen, _)| *seen == name) {
+                    return Err(Error::Usage { message: format!("--at gives `{name}` a value twice") });
+                }
+                all.push((name, value));
+            }
         }
         Ok(all)
     }
@@ -255,13 +278,8 @@ impl<'a> Input<'a> {
     }
 }
 
-fn input_too_large() -> Error {
-    Error::Limit {
-        what: "input size",
-        limit: MAX_INPUT_BYTES as u64,
-        reached: "a longer input".to_string(),
-        flag: "a file of formulas split into smaller pieces",
-    }
+fn input_too_large(limit: u64, name: &str) -> Error {
+    Error::Limit { what: "input size", limit, reached: format!("{name} has more bytes"), flag: "--max-input-bytes" }
 }
 
 /// Checks that every variable named in `--wrt` occurs in `e`, and that none

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use kobai::{Error, Limits, SheetError, SheetOutcome, SheetValue, Span, Worksheet, WorksheetOptions};
+use kobai::{Error, SheetError, SheetOutcome, SheetValue, Span, Worksheet, WorksheetOptions};
 
 use super::{Format, LimitArgs, Output, check, diagnostics, solve};
 
@@ -50,11 +50,7 @@ pub struct SheetArgs {
 
 impl SheetArgs {
     fn options(&self) -> WorksheetOptions {
-        let limits = Limits::default()
-            .with_max_depth(self.limits.max_depth)
-            .with_max_terms(self.limits.max_terms)
-            .with_max_exponent(self.limits.max_exponent)
-            .with_max_number_bits(self.limits.max_number_bits);
+        let limits = self.limits.limits();
         WorksheetOptions::default().with_limits(limits).with_steps(self.steps).with_digits(usize::from(self.digits))
     }
 }
@@ -69,16 +65,13 @@ pub struct RunArgs {
     sheet: SheetArgs,
 }
 
-/// The largest worksheet read.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 /// Runs the file line by line, stopping at the first error (exit code 2).
 pub fn run(args: &RunArgs) -> u8 {
     let origin = if args.file == "-" { "stdin".to_string() } else { args.file.clone() };
-    let text = match read_file(&args.file) {
+    let text = match super::read_text(&args.file, args.sheet.limits.limits().max_input_bytes) {
         Ok(text) => text,
-        Err(message) => {
-            diagnostics::usage(&message);
+        Err(e) => {
+            diagnostics::usage(&e.to_string());
             return 2;
         }
     };
@@ -93,24 +86,6 @@ pub fn run(args: &RunArgs) -> u8 {
         }
     }
     0
-}
-
-fn read_file(path: &str) -> Result<String, String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let read = if path == "-" {
-        std::io::stdin().lock().take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-    };
-    if let Err(e) = read {
-        return Err(format!("cannot read `{path}`: {e}"));
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("`{path}` is larger than {MAX_FILE_BYTES} bytes"));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("`{path}` is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
 }
 
 /// What to do after a line.

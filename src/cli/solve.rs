@@ -285,6 +285,9 @@ pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize)
     check_bindings(&bindings, &everything)?;
     let equations: Vec<Expr> = equations.iter().map(|e| kobai::subs(e, &bindings)).collect::<Result<_, _>>()?;
     let remaining = Expr::sum(equations.iter().map(|e| Expr::pow(e, &Expr::int(2))));
+    if remaining.symbols().is_empty() {
+        return Ok(constant_equations(&equations, input.common.format));
+    }
     let vars = chosen_variables(wrt, &everything, &remaining, &bindings)?;
     if input.wants_steps() {
         let steps = kobai::solve_steps(&equations, &vars, &input.limits)?;
@@ -315,6 +318,21 @@ pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize)
     }
     out.push_str(&solutions_text(&solutions, digits, format));
     Ok(Solved { text: out, code })
+}
+
+/// Equations without a variable (left after `--at`, or cancelled, as in
+/// `x = x + 1`): they hold for every value, or for none.
+fn constant_equations(equations: &[Expr], format: Format) -> Solved {
+    let false_one = equations.iter().find(|e| !e.is_zero());
+    let (status, code, text) = match false_one {
+        None => ("all", 0, "every value is a solution: the equations hold identically".to_string()),
+        Some(e) => ("none", 1, format!("no solution: the equations reduce to {} = 0", show(e, format))),
+    };
+    if format == Format::Json {
+        let v = json!({"status": status, "points": [], "reason": text});
+        return Solved { text: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()), code };
+    }
+    Solved { text: format!("{text}\n"), code }
 }
 
 /// The solutions, one a line: what `solve` prints.

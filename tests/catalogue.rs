@@ -240,6 +240,10 @@ fn malformed_expressions() {
         expand("x = 1", 2, "found `=`"),
         expand("2*√x", 2, "sqrt(x)"),
         expand("w₁", 2, "subscript digits"),
+        // Columns count from the start of the line, also on the right of `=`.
+        case(&["solve", "x^2 = (3"], 2, "opened at column 7"),
+        case(&["solve", "x = 1 = 2"], 2, "an equation has one `=`"),
+        case(&["solve", "x^2 = "], 2, "expected an expression"),
     ]);
 }
 

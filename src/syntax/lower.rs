@@ -60,6 +60,17 @@ pub fn read_with(text: &str, limits: &Limits) -> Result<Expr> {
     Ok(e)
 }
 
+/// [`read_with`] on the right side of an equation, with `before` in front
+/// of it on the line (for column numbers in messages).
+fn read_piece(before: &str, text: &str, limits: &Limits) -> Result<Expr> {
+    if let Some(e) = super::parse::read_flat_sum(text, limits) {
+        return Ok(e);
+    }
+    let e = lower(&super::parse::parse_piece(before, text, limits)?)?;
+    check_number_bits(&e, limits)?;
+    Ok(e)
+}
+
 /// Refuses an expression holding a number of more than
 /// `limits.max_number_bits` bits. Lowering folds numeric powers (`888^-8888`
 /// is a fraction of 87,000 bits) without knowing the limits, and every later
@@ -230,7 +241,7 @@ pub fn read_equation(text: &str, limits: &Limits) -> Result<Expr> {
         [(at, width)] => {
             let rest = at + width;
             let lhs = read_with(&text[..*at], limits)?;
-            let rhs = read_with(&text[rest..], limits).map_err(|e| e.shifted(rest))?;
+            let rhs = read_piece(&text[..rest], &text[rest..], limits).map_err(|e| e.shifted(rest))?;
             Ok(Expr::sub(&lhs, &rhs))
         }
         [_, (second, width), ..] => Err(Error::Parse {

@@ -61,6 +61,16 @@ pub fn parse_with(text: &str, limits: &Limits) -> Result<Ast> {
     Reader::new(text, limits).read()
 }
 
+/// [`parse_with`] on a piece of a longer line (the right side of an
+/// equation): `before` is the text in front of it, so that messages such as
+/// "opened at column N" count columns of the whole line. Spans stay
+/// relative to `text`.
+pub(crate) fn parse_piece(before: &str, text: &str, limits: &Limits) -> Result<Ast> {
+    let mut reader = Reader::new(text, limits);
+    reader.before = before;
+    reader.read()
+}
+
 // ---------------------------------------------------------------------------
 // The error type threaded through nom.
 
@@ -530,6 +540,9 @@ enum NameUse {
 struct Reader<'t> {
     /// The whole input; every `&str` below is a suffix of it.
     text: &'t str,
+    /// The text in front of the input on its line, when it is a piece of a
+    /// longer one; only column numbers in messages use it.
+    before: &'t str,
     max_depth: usize,
     /// The largest number literal accepted, in bits ([`Limits::max_number_bits`]).
     max_number_bits: u64,
@@ -545,6 +558,7 @@ impl<'t> Reader<'t> {
     fn new(text: &'t str, limits: &Limits) -> Reader<'t> {
         Reader {
             text,
+            before: "",
             max_depth: limits.max_depth,
             max_number_bits: limits.max_number_bits,
             operators: Vec::new(),
@@ -892,7 +906,8 @@ impl<'t> Reader<'t> {
     /// "line L, column C" (or just "column C") of a byte offset, counting
     /// characters from 1.
     fn column(&self, at: usize) -> String {
-        let before = self.text.get(..at).unwrap_or(self.text);
+        let whole = format!("{}{}", self.before, self.text.get(..at).unwrap_or(self.text));
+        let before = whole.as_str();
         let line_start = before.rfind('\n').map_or(0, |n| n + 1);
         let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
         if line_start == 0 {

@@ -140,8 +140,11 @@ impl Terms {
                 flag: "--max-terms",
             });
         }
-        if n >= 2 && k >= 2 {
-            return Ok(self.pow_multinomial(k));
+        if n >= 2
+            && k >= 2
+            && let Some(power) = self.pow_multinomial(k)
+        {
+            return Ok(power);
         }
         let mut result = Terms::constant(Q::one());
         let mut base = self.clone();
@@ -161,69 +164,114 @@ impl Terms {
     /// `self^k` by the multinomial theorem: one product of powers of the
     /// terms for each way of distributing `k` among them (their number was
     /// checked against the limits), where repeated squaring multiplies
-    /// every pair of terms of the partial powers.
-    fn pow_multinomial(&self, k: u64) -> Terms {
-        let items: Vec<(&Expr, &Q)> = self.map.iter().collect();
-        let m = items.len();
-        // Powers of each term, built as needed: powers[i][j] = t_i^j.
-        let mut powers: Vec<Vec<Expr>> = vec![vec![Expr::one()]; m];
-        let mut power_of = |i: usize, j: u64| -> Expr {
-            let list = &mut powers[i];
-            while list.len() as u64 <= j {
-                let next = Expr::pow(items[i].0, &Expr::int(list.len() as i64));
-                list.push(next);
-            }
-            list[j as usize].clone()
-        };
+    /// every pair of terms of the partial powers. `None` (never expected)
+    /// when the walk finds its state inconsistent; the caller then squares.
+    fn pow_multinomial(&self, k: u64) -> Option<Terms> {
+        let mut levels: Vec<Level<'_>> = self.map.iter().map(|(term, scale)| Level::new(term, scale)).collect();
+        let last = levels.len().checked_sub(1)?;
         let mut map: HashMap<Expr, Q> = HashMap::new();
         // Depth-first over the exponent of each term; the state at depth d is
         // what the terms before d contribute (product, coefficient) and the
         // current exponent of term d with its binomial and coefficient power.
-        let mut remaining = vec![0u64; m];
-        let mut chosen = vec![0u64; m];
-        let mut product = vec![Expr::one(); m];
-        let mut coeff = vec![Q::one(); m];
-        let mut binom = vec![Q::one(); m];
-        let mut power = vec![Q::one(); m];
-        remaining[0] = k;
+        levels.first_mut()?.remaining = k;
         let mut d = 0usize;
         loop {
-            if d == m - 1 {
-                let r = remaining[d];
-                let full = if r == 0 { product[d].clone() } else { Expr::mul(&product[d], &power_of(d, r)) };
-                let c = coeff[d].mul(&items[d].1.pow(r as i64).unwrap_or_default());
+            if d == last {
+                let level = levels.get_mut(d)?;
+                let r = level.remaining;
+                let full = if r == 0 {
+                    level.product.clone()
+                } else {
+                    let power = level.term_power(r)?;
+                    Expr::mul(&level.product, &power)
+                };
+                let c = level.coeff.mul(&level.scale.pow(r as i64).unwrap_or_default());
                 let (extra, t) = full.split_coeff();
                 let slot = map.entry(t).or_default();
                 *slot = slot.add(&c.mul(&extra));
                 loop {
                     if d == 0 {
                         map.retain(|_, c| !c.is_zero());
-                        return Terms { map };
+                        return Some(Terms { map });
                     }
                     d -= 1;
-                    if chosen[d] < remaining[d] {
+                    let level = levels.get(d)?;
+                    if level.chosen < level.remaining {
                         break;
                     }
                 }
-                let j = chosen[d];
-                binom[d] = binom[d].mul(&Q::new((remaining[d] - j) as i64, (j + 1) as i64));
-                power[d] = power[d].mul(items[d].1);
-                chosen[d] = j + 1;
+                let level = levels.get_mut(d)?;
+                let j = level.chosen;
+                level.binom = level.binom.mul(&Q::new((level.remaining - j) as i64, (j + 1) as i64));
+                level.power = level.power.mul(level.scale);
+                level.chosen = j + 1;
             }
-            let j = chosen[d];
-            remaining[d + 1] = remaining[d] - j;
-            product[d + 1] = if j == 0 { product[d].clone() } else { Expr::mul(&product[d], &power_of(d, j)) };
-            coeff[d + 1] = coeff[d].mul(&binom[d]).mul(&power[d]);
+            let Some([level, next]) = levels.get_mut(d..d + 2) else { return None };
+            let j = level.chosen;
+            next.remaining = level.remaining - j;
+            next.product = if j == 0 {
+                level.product.clone()
+            } else {
+                let power = level.term_power(j)?;
+                Expr::mul(&level.product, &power)
+            };
+            next.coeff = level.coeff.mul(&level.binom).mul(&level.power);
+            next.chosen = 0;
+            next.binom = Q::one();
+            next.power = Q::one();
             d += 1;
-            chosen[d] = 0;
-            binom[d] = Q::one();
-            power[d] = Q::one();
         }
     }
 
     fn into_expr(self) -> Expr {
         let constant = self.map.get(&Expr::one()).cloned().unwrap_or_default();
         Expr::weighted_sum(constant, self.map.into_iter().filter(|(t, _)| !t.is_one()))
+    }
+}
+
+/// One term of a sum being raised to a power by the multinomial theorem,
+/// with the state of the walk at its depth.
+struct Level<'a> {
+    /// The monic term.
+    term: &'a Expr,
+    /// Its coefficient.
+    scale: &'a Q,
+    /// `term^0, term^1, …`, built as needed.
+    powers: Vec<Expr>,
+    /// The exponent left for this term and the ones after it.
+    remaining: u64,
+    /// This term's current exponent.
+    chosen: u64,
+    /// What the terms before this one contribute.
+    product: Expr,
+    coeff: Q,
+    /// The binomial and the power of `scale` that go with `chosen`.
+    binom: Q,
+    power: Q,
+}
+
+impl<'a> Level<'a> {
+    fn new(term: &'a Expr, scale: &'a Q) -> Level<'a> {
+        Level {
+            term,
+            scale,
+            powers: vec![Expr::one()],
+            remaining: 0,
+            chosen: 0,
+            product: Expr::one(),
+            coeff: Q::one(),
+            binom: Q::one(),
+            power: Q::one(),
+        }
+    }
+
+    /// `term^j`.
+    fn term_power(&mut self, j: u64) -> Option<Expr> {
+        while self.powers.len() as u64 <= j {
+            let next = Expr::pow(self.term, &Expr::int(self.powers.len() as i64));
+            self.powers.push(next);
+        }
+        self.powers.get(usize::try_from(j).ok()?).cloned()
     }
 }
 

@@ -23,6 +23,10 @@
 //! ```
 
 #![warn(missing_docs)]
+// Issue 7: no panic on user input. These lints flag the panicking shortcuts
+// (`unwrap`, `expect`, `v[i]`) in library and binary code; CI runs clippy with
+// `-D warnings`, so they are errors. Tests, benches and doctests are exempt.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
 mod check;
 mod data;

@@ -2,6 +2,11 @@
 //! results and diagnostics, and sets the exit code: 0 success, 1 a claim
 //! checked false or no solution, 2 bad usage or input, 3 an internal error.
 
+// Issue 7: no panic on user input. These lints flag the panicking shortcuts
+// (`unwrap`, `expect`, `v[i]`) in library and binary code; CI runs clippy with
+// `-D warnings`, so they are errors. Tests, benches and doctests are exempt.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+
 mod cli;
 
 use std::process::ExitCode;

@@ -272,7 +272,11 @@ fn render_json(run: &Descent, loss: &Poly, rows: Option<u64>, options: &DescentO
     let stable = run.quadratic.as_ref().and_then(|q| q.stable.as_ref()).map(|s| {
         let mut v = json!({"low": "0", "high": s.high_text()});
         if s.high.as_ref().is_none_or(|e| e.as_num().is_none()) {
-            v["high_bounds"] = json!([s.high_bounds.0.to_string(), s.high_bounds.1.to_string()]);
+            super::output::set(
+                &mut v,
+                "high_bounds",
+                json!([s.high_bounds.0.to_string(), s.high_bounds.1.to_string()]),
+            );
         }
         v
     });
@@ -295,13 +299,13 @@ fn render_json(run: &Descent, loss: &Poly, rows: Option<u64>, options: &DescentO
     if let Some(limit) = run.quadratic.as_ref().and_then(|q| q.limit.as_ref()) {
         let values: serde_json::Map<String, Json> =
             run.weights.iter().zip(limit).map(|(w, q)| (w.name().to_string(), json!(q.to_string()))).collect();
-        v["limit"] = Json::Object(values);
+        super::output::set(&mut v, "limit", Json::Object(values));
     }
     if let Some(r) = rows {
-        v["rows"] = json!(r);
+        super::output::set(&mut v, "rows", json!(r));
     }
     if let Some(t) = &options.until {
-        v["until"] = json!(t.to_string());
+        super::output::set(&mut v, "until", json!(t.to_string()));
     }
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }

@@ -22,12 +22,15 @@ fn finish(d: &kobai::Expr, bindings: &kobai::Bindings, input: &Input<'_>) -> Res
 pub fn diff(input: &Input<'_>, wrt: &str, order: u32) -> Result<Output, Error> {
     let (e, bindings, vars) = prepare(input, &[wrt.to_string()])?;
     if input.wants_steps() {
+        let Some(&var) = vars.first() else {
+            return Err(Error::Usage { message: "give the variable to differentiate by with --wrt".into() });
+        };
         // Each further order explains the derivative of the previous result.
         let mut all = Vec::new();
         let mut ast = input.ast()?;
         for k in 1..=order {
             let at: &[(kobai::Symbol, kobai::Expr)] = if k == order { &bindings } else { &[] };
-            let steps = kobai::diff_steps(&ast, vars[0], at, &input.limits)?;
+            let steps = kobai::diff_steps(&ast, var, at, &input.limits)?;
             if k < order {
                 let last = steps.steps.last().map(|s| s.text.clone()).unwrap_or_default();
                 ast = kobai::parse_with(&last, &input.limits)?;

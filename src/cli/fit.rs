@@ -153,9 +153,9 @@ fn render_json(result: &Fit) -> String {
     let mut v = solve::report_json(&result.report);
     let columns: serde_json::Map<String, Json> =
         result.columns.iter().map(|(v, c)| (v.name().to_string(), json!(c))).collect();
-    v["rows"] = json!(result.rows);
-    v["columns"] = Json::Object(columns);
-    v["mean"] = json!(result.mean);
-    v["loss"] = json!(kobai::text(&result.loss.to_expr()));
+    super::output::set(&mut v, "rows", json!(result.rows));
+    super::output::set(&mut v, "columns", Json::Object(columns));
+    super::output::set(&mut v, "mean", json!(result.mean));
+    super::output::set(&mut v, "loss", json!(kobai::text(&result.loss.to_expr())));
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }

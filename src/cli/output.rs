@@ -53,6 +53,15 @@ impl From<super::solve::Solved> for Output {
     }
 }
 
+/// Sets `key` of the JSON object `v` to `value`. Every value this is used on
+/// is an object; anything else is left as it is, where `v[key] = value`
+/// would panic.
+pub fn set(v: &mut Value, key: &str, value: Value) {
+    if let Some(map) = v.as_object_mut() {
+        map.insert(key.to_string(), value);
+    }
+}
+
 fn show(e: &Expr, format: Format) -> String {
     match format {
         Format::Text | Format::Json => kobai::text(e),
@@ -174,10 +183,10 @@ impl Output {
             Output::Expr { reading, expr, approx } => {
                 let mut v = forms(expr);
                 if let Some(a) = approx {
-                    v["approx"] = json!(a.to_string());
+                    set(&mut v, "approx", json!(a.to_string()));
                 }
                 if let Some(r) = reading {
-                    v["read_as"] = json!(r);
+                    set(&mut v, "read_as", json!(r));
                 }
                 v
             }
@@ -191,7 +200,7 @@ impl Output {
                 let names: Vec<&str> = vars.iter().map(|v| v.name()).collect();
                 let mut v = json!({"variables": names, "result": result, "latex": latex});
                 if let Some(r) = reading {
-                    v["read_as"] = json!(r);
+                    set(&mut v, "read_as", json!(r));
                 }
                 v
             }
@@ -201,7 +210,7 @@ impl Output {
                 let names: Vec<&str> = vars.iter().map(|v| v.name()).collect();
                 let mut v = json!({"variables": names, "result": text, "latex": latex});
                 if let Some(r) = reading {
-                    v["read_as"] = json!(r);
+                    set(&mut v, "read_as", json!(r));
                 }
                 v
             }
@@ -210,7 +219,7 @@ impl Output {
                     .iter()
                     .map(|(label, e)| {
                         let mut v = forms(e);
-                        v["label"] = json!(label);
+                        set(&mut v, "label", json!(label));
                         v
                     })
                     .collect();

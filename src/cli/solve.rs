@@ -223,11 +223,11 @@ pub(super) fn report_json(report: &StationaryReport) -> Json {
         "unbounded_below": report.unbounded_below,
     });
     if let Some((family, kind, reason)) = &report.family {
-        v["family"] = family_json(family);
-        v["kind"] = json!(kind.word());
-        v["reason"] = json!(reason);
+        super::output::set(&mut v, "family", family_json(family));
+        super::output::set(&mut v, "kind", json!(kind.word()));
+        super::output::set(&mut v, "reason", json!(reason));
         if let Some(l) = &report.family_loss {
-            v["family_loss"] = json!(kobai::text(l));
+            super::output::set(&mut v, "family_loss", json!(kobai::text(l)));
         }
     }
     v
@@ -308,7 +308,7 @@ pub fn solve(input: &Input<'_>, extra: &[String], wrt: &[String], digits: usize)
         };
         let mut v = json!({"status": status, "points": points});
         if matches!(solutions, Solutions::Family { .. }) {
-            v["family"] = family_json(&solutions);
+            super::output::set(&mut v, "family", family_json(&solutions));
         }
         return Ok(Solved { text: format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()), code });
     }

@@ -49,12 +49,11 @@ struct Packing {
 impl Packing {
     /// A packing for exponents up to `bounds[i]`, if the box fits in `u64`.
     fn new(bounds: &[u64]) -> Option<Packing> {
-        let n = bounds.len();
-        let mut stride = vec![1u64; n];
+        let mut stride = vec![1u64; bounds.len()];
         let mut volume = 1u64;
-        for i in (0..n).rev() {
-            stride[i] = volume;
-            volume = volume.checked_mul(bounds[i].checked_add(1)?)?;
+        for (s, &b) in stride.iter_mut().zip(bounds).rev() {
+            *s = volume;
+            volume = volume.checked_mul(b.checked_add(1)?)?;
         }
         Some(Packing { radix: bounds.iter().map(|b| b + 1).collect(), stride })
     }
@@ -144,7 +143,7 @@ pub(super) fn mul(a: &Poly, b: &Poly, limits: &Limits) -> Option<Result<Poly>> {
         Ok(p) => p,
         Err(e) => return Some(Err(e)),
     };
-    Some(assemble(a, &packing, products, i128::from(la) * i128::from(lb), limits))
+    assemble(a, &packing, products, i128::from(la) * i128::from(lb), limits)
 }
 
 /// The product accumulated densely by chunks, or `None` when the factors are
@@ -157,18 +156,21 @@ fn dense_chunks(
 ) -> Option<Result<Vec<(u64, i128)>>> {
     // The low generators: the longest suffix whose box fits a chunk (at
     // least the last generator, if its box is not too large).
-    let n = packing.radix.len();
     let mut low_volume = 1u64;
-    let mut first_low = n;
-    while first_low > 0 && low_volume * packing.radix[first_low - 1] <= CHUNK {
-        first_low -= 1;
-        low_volume *= packing.radix[first_low];
+    let mut low_count = 0;
+    for &r in packing.radix.iter().rev() {
+        if low_volume * r > CHUNK {
+            break;
+        }
+        low_count += 1;
+        low_volume *= r;
     }
-    if first_low == n {
-        if packing.radix[n - 1] > 1 << 16 {
+    if low_count == 0 {
+        let &last = packing.radix.last()?;
+        if last > 1 << 16 {
             return None;
         }
-        low_volume = packing.radix[n - 1];
+        low_volume = last;
     }
     let split = |terms: &[u64], coeffs: &[i64]| {
         let mut v: Vec<(u64, u32, i64)> =
@@ -193,57 +195,37 @@ fn dense_chunks(
     if group_pairs > work / 4 || group_pairs > 1 << 24 {
         return None;
     }
-    let mut pairs: Vec<(u64, u32, u32)> = Vec::with_capacity(group_pairs as usize);
-    for (x, g) in ga.iter().enumerate() {
-        for (y, h) in gb.iter().enumerate() {
-            pairs.push((g.0 + h.0, x as u32, y as u32));
-        }
-    }
-    pairs.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
-    let mut chunks = 0u64;
-    let mut last = None;
-    for p in &pairs {
-        if last != Some(p.0) {
-            chunks += 1;
-            last = Some(p.0);
-        }
-    }
-    if chunks.saturating_mul(low_volume) > work.saturating_mul(2) {
-        return None;
-    }
     let a_low: Vec<u32> = ta.iter().map(|t| t.1).collect();
     let a_coef: Vec<i64> = ta.iter().map(|t| t.2).collect();
     let b_low: Vec<u32> = tb.iter().map(|t| t.1).collect();
     let b_coef: Vec<i64> = tb.iter().map(|t| t.2).collect();
-    // The runs of pairs of groups with the same top: one chunk each.
-    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(chunks as usize);
-    let mut start = 0;
-    while start < pairs.len() {
-        let mut end = start;
-        while end < pairs.len() && pairs[end].0 == pairs[start].0 {
-            end += 1;
+    // Each group as its top with its slices of low parts and coefficients.
+    fn slices<'a>(groups: &[(u64, usize, usize)], low: &'a [u32], coef: &'a [i64]) -> Option<Vec<Group<'a>>> {
+        groups.iter().map(|&(top, s, e)| Some((top, low.get(s..e)?, coef.get(s..e)?))).collect()
+    }
+    let ga = slices(&ga, &a_low, &a_coef)?;
+    let gb = slices(&gb, &b_low, &b_coef)?;
+    let mut pairs: Vec<(u64, &Group<'_>, &Group<'_>)> = Vec::with_capacity(group_pairs as usize);
+    for g in &ga {
+        for h in &gb {
+            pairs.push((g.0 + h.0, g, h));
         }
-        runs.push((start, end));
-        start = end;
+    }
+    pairs.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
+    // The runs of pairs of groups with the same top: one chunk each.
+    let runs: Vec<&[(u64, &Group<'_>, &Group<'_>)]> = pairs.chunk_by(|p, q| p.0 == q.0).collect();
+    if (runs.len() as u64).saturating_mul(low_volume) > work.saturating_mul(2) {
+        return None;
     }
     // Chunks in descending order of top; each yields its terms in descending
     // packed order, so the concatenation is in descending packed order.
-    let chunk_terms = |runs: &[(usize, usize)]| -> Vec<(u64, i128)> {
+    let chunk_terms = |runs: &[&[(u64, &Group<'_>, &Group<'_>)]]| -> Vec<(u64, i128)> {
         let mut acc = vec![0i128; low_volume as usize];
         let mut out: Vec<(u64, i128)> = Vec::new();
-        for &(start, end) in runs {
-            let top = pairs[start].0;
-            for &(_, x, y) in &pairs[start..end] {
-                let (_, a0, a1) = ga[x as usize];
-                let (_, b0, b1) = gb[y as usize];
-                let (bl, bc) = (&b_low[b0..b1], &b_coef[b0..b1]);
-                for (&la, &ca) in a_low[a0..a1].iter().zip(&a_coef[a0..a1]) {
-                    let row = &mut acc[la as usize..];
-                    let ca = i128::from(ca);
-                    for (&lb, &cb) in bl.iter().zip(bc) {
-                        row[lb as usize] += ca * i128::from(cb);
-                    }
-                }
+        for run in runs {
+            let Some(&(top, ..)) = run.first() else { continue };
+            for &(_, &(_, al, ac), &(_, bl, bc)) in *run {
+                accumulate(&mut acc, (al, ac), (bl, bc));
             }
             for (l, slot) in acc.iter_mut().enumerate().rev() {
                 if *slot != 0 {
@@ -269,6 +251,33 @@ fn dense_chunks(
         return Some(Err(terms_limit(limits, format!("more than {} terms", out.len()))));
     }
     Some(Ok(out))
+}
+
+/// A group of a factor's terms with the same top: the top, and the low parts
+/// and coefficients of its terms.
+type Group<'a> = (u64, &'a [u32], &'a [i64]);
+
+/// Adds the product of two groups of terms into the chunk `acc`, at the sums
+/// of their low parts.
+///
+/// The one place in the kernel that indexes without checking, as it is the
+/// innermost loop of the product. Safe because `acc` has `low_volume`
+/// entries and every low part of the first factor plus every low part of the
+/// second is below `low_volume`: the low parts are the low mixed-radix digits
+/// of exponent vectors, each digit at most the factor's degree in that
+/// generator, and the packing's radix for a generator exceeds the sum of the
+/// two factors' degrees in it, so the digit-wise sum never carries and is the
+/// low part of a packed exponent of the product.
+#[allow(clippy::indexing_slicing)]
+#[inline]
+fn accumulate(acc: &mut [i128], (a_low, a_coef): (&[u32], &[i64]), (b_low, b_coef): (&[u32], &[i64])) {
+    for (&la, &ca) in a_low.iter().zip(a_coef) {
+        let row = &mut acc[la as usize..];
+        let ca = i128::from(ca);
+        for (&lb, &cb) in b_low.iter().zip(b_coef) {
+            row[lb as usize] += ca * i128::from(cb);
+        }
+    }
 }
 
 /// The product accumulated in a hash table, in descending packed order.
@@ -299,7 +308,7 @@ fn assemble(
     products: Vec<(u64, i128)>,
     denominator: i128,
     limits: &Limits,
-) -> Result<Poly> {
+) -> Option<Result<Poly>> {
     let n = like.gens.len();
     let mut exps: Vec<u32> = Vec::with_capacity(products.len() * n);
     let mut degree: Vec<u64> = Vec::with_capacity(products.len());
@@ -307,33 +316,38 @@ fn assemble(
         degree.push(packing.unpack(index, &mut exps));
     }
     // A counting sort by descending degree keeps the packed order within each degree.
+    // `start[top - d]` counts the terms of degree `d`, then becomes the
+    // position of the first of them in the result.
     let top = degree.iter().copied().max().unwrap_or(0) as usize;
-    let mut start = vec![0usize; top + 2];
+    let mut start = vec![0usize; top + 1];
     for &d in &degree {
-        start[top - d as usize + 1] += 1;
+        *start.get_mut(top.checked_sub(d as usize)?)? += 1;
     }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
+    let mut before = 0;
+    for slot in &mut start {
+        let count = *slot;
+        *slot = before;
+        before += count;
     }
     let mut order = vec![0usize; products.len()];
     for (k, &d) in degree.iter().enumerate() {
-        let slot = &mut start[top - d as usize];
-        order[*slot] = k;
+        let slot = start.get_mut(top.checked_sub(d as usize)?)?;
+        *order.get_mut(*slot)? = k;
         *slot += 1;
     }
     let mut sorted_exps = Vec::with_capacity(exps.len());
     let mut coeffs = Vec::with_capacity(products.len());
     let mut widest = 0;
     for &k in &order {
-        sorted_exps.extend_from_slice(&exps[k * n..(k + 1) * n]);
-        let q = Q::from_i128_ratio(products[k].1, denominator);
+        sorted_exps.extend_from_slice(exps.get(k * n..(k + 1) * n)?);
+        let q = Q::from_i128_ratio(products.get(k)?.1, denominator);
         widest = widest.max(q.bits());
         coeffs.push(q);
     }
     if widest > limits.max_number_bits {
-        return Err(number_limit(limits, widest));
+        return Some(Err(number_limit(limits, widest)));
     }
-    Ok(Poly { gens: like.gens.clone(), exps: sorted_exps, coeffs })
+    Some(Ok(Poly { gens: like.gens.clone(), exps: sorted_exps, coeffs }))
 }
 
 /// `C(n, k)` when it fits in `u64`.
@@ -422,71 +436,110 @@ pub(super) fn pow_multinomial(p: &Poly, k: u64, limits: &Limits) -> Option<Resul
     let leaves = match small {
         Some(ints) => expand_multinomial(p, &packing, &ints, k, compositions),
         None => expand_multinomial(p, &packing, &p.coeffs, k, compositions),
-    };
+    }?;
     Some(finish_power(p, &packing, leaves, limits))
 }
 
+/// One term of the polynomial being raised to a power by the multinomial
+/// theorem, with the state of the walk at its depth.
+struct Level<'a, C> {
+    /// The term's coefficient, packed exponents and total degree.
+    term_coeff: &'a C,
+    term_packed: u64,
+    term_degree: u64,
+    /// The exponent left for this term and the ones after it.
+    remaining: u64,
+    /// This term's current exponent.
+    chosen: u64,
+    /// What the terms before this one contribute: coefficient, packed
+    /// exponents and degree.
+    coeff: C,
+    index: u64,
+    degree: u64,
+    /// The binomial and the power of the coefficient that go with `chosen`.
+    binom: C,
+    power: C,
+}
+
 /// The terms of `p^k` (with `coeffs` standing for `p`'s coefficients) as
-/// `(degree, packed exponents, coefficient)`, one per way of distributing `k`.
+/// `(degree, packed exponents, coefficient)`, one per way of distributing
+/// `k`; `None` (never expected) when the walk finds its state inconsistent.
 fn expand_multinomial<C: Coefficient>(
     p: &Poly,
     packing: &Packing,
     coeffs: &[C],
     k: u64,
     compositions: u64,
-) -> Vec<(u64, u64, Q)> {
+) -> Option<Vec<(u64, u64, Q)>> {
     let n = p.gens.len();
-    let m = coeffs.len();
-    let packed: Vec<u64> = p.exps.chunks_exact(n).map(|e| packing.pack(e)).collect();
-    let term_degree: Vec<u64> = p.exps.chunks_exact(n).map(|e| e.iter().map(|&x| u64::from(x)).sum()).collect();
+    let mut levels: Vec<Level<'_, C>> = coeffs
+        .iter()
+        .zip(p.exps.chunks_exact(n))
+        .map(|(c, e)| Level {
+            term_coeff: c,
+            term_packed: packing.pack(e),
+            term_degree: e.iter().map(|&x| u64::from(x)).sum(),
+            remaining: 0,
+            chosen: 0,
+            coeff: C::one(),
+            index: 0,
+            degree: 0,
+            binom: C::one(),
+            power: C::one(),
+        })
+        .collect();
+    if levels.len() != coeffs.len() {
+        return None;
+    }
+    let last = levels.len().checked_sub(1)?;
     // Depth-first over the exponent of each term; at depth `d` the state
     // holds what the terms before `d` contribute, and for term `d` its
     // current exponent with the binomial and the power that go with it.
     let mut leaves: Vec<(u64, u64, Q)> = Vec::with_capacity(compositions as usize);
+    let last_coeff = coeffs.last()?;
     let mut last_powers = vec![C::one()];
-    for r in 0..k as usize {
-        last_powers.push(last_powers[r].times(&coeffs[m - 1]));
+    let mut acc = C::one();
+    for _ in 0..k {
+        acc = acc.times(last_coeff);
+        last_powers.push(acc.clone());
     }
-    let mut remaining = vec![0u64; m];
-    let mut chosen = vec![0u64; m];
-    let mut coeff = vec![C::one(); m];
-    let mut binom = vec![C::one(); m];
-    let mut power = vec![C::one(); m];
-    let mut index = vec![0u64; m];
-    let mut degree = vec![0u64; m];
-    remaining[0] = k;
+    levels.first_mut()?.remaining = k;
     let mut d = 0usize;
     loop {
-        if d == m - 1 {
+        if d == last {
             // The last term takes what remains.
-            let r = remaining[d];
-            let c = coeff[d].times(&last_powers[r as usize]);
-            leaves.push((degree[d] + r * term_degree[d], index[d] + r * packed[d], c.into_q()));
+            let level = levels.get(d)?;
+            let r = level.remaining;
+            let c = level.coeff.times(last_powers.get(usize::try_from(r).ok()?)?);
+            leaves.push((level.degree + r * level.term_degree, level.index + r * level.term_packed, c.into_q()));
             // Back to the deepest term that can take one more.
             loop {
                 if d == 0 {
-                    return leaves;
+                    return Some(leaves);
                 }
                 d -= 1;
-                if chosen[d] < remaining[d] {
+                let level = levels.get(d)?;
+                if level.chosen < level.remaining {
                     break;
                 }
             }
-            let j = chosen[d];
-            binom[d] = binom[d].times_ratio(remaining[d] - j, j + 1);
-            power[d] = power[d].times(&coeffs[d]);
-            chosen[d] = j + 1;
+            let level = levels.get_mut(d)?;
+            let j = level.chosen;
+            level.binom = level.binom.times_ratio(level.remaining - j, j + 1);
+            level.power = level.power.times(level.term_coeff);
+            level.chosen = j + 1;
         }
-        // Descend with term d taking chosen[d].
-        let j = chosen[d];
-        remaining[d + 1] = remaining[d] - j;
-        coeff[d + 1] = coeff[d].times(&binom[d]).times(&power[d]);
-        index[d + 1] = index[d] + j * packed[d];
-        degree[d + 1] = degree[d] + j * term_degree[d];
+        // Descend with term d taking its chosen exponent.
+        let Some([level, next]) = levels.get_mut(d..d + 2) else { return None };
+        let j = level.chosen;
+        next.remaining = level.remaining - j;
+        next.coeff = level.coeff.times(&level.binom).times(&level.power);
+        next.index = level.index + j * level.term_packed;
+        next.degree = level.degree + j * level.term_degree;
+        next.chosen = 0;
+        next.binom = C::one();
+        next.power = C::one();
         d += 1;
-        chosen[d] = 0;
-        binom[d] = C::one();
-        power[d] = C::one();
     }
 }
 

@@ -459,10 +459,24 @@ fn worksheets() {
     let deep = sheet("deep.kb", deep.as_bytes());
     let bad = sheet("bad-utf8.kb", b"x = \xff\n");
     let big = sheet("big.kb", &vec![b'1'; 20 * 1024 * 1024]);
+    // Names share their values, so forty lines build a value of 2^40 nodes,
+    // and five hundred `sin` a value nested 501 deep.
+    let dag = format!("a = x + 1\n{}a\n", "a = (a + 1)*(a + 2)\n".repeat(40));
+    let dag = sheet("dag.kb", dag.as_bytes());
+    let nested = format!("a = x\n{}a\n", "a = sin(a)\n".repeat(501));
+    let nested = sheet("nested.kb", nested.as_bytes());
     check(vec![
         case(&["run", &deep], 2, "nesting depth exceeds the limit").within(FAST).named("run: 100,000 nested brackets"),
         case(&["run", &bad], 2, "not valid UTF-8").named("run: invalid UTF-8"),
         case(&["run", &big], 2, "input size exceeds the limit").within(FAST).named("run: a 20 MB worksheet"),
+        case(&["check", "--file", &big], 2, "input size exceeds the limit")
+            .within(FAST)
+            .named("check: a 20 MB derivation"),
+        case(&["run", "-", "--max-input-bytes", "4"], 2, "raise it with --max-input-bytes").stdin("x = 1\n"),
+        case(&["run", &dag], 2, "terms, factors and calls when written out")
+            .within(FAST)
+            .named("run: a value of 2^40 nodes"),
+        case(&["run", &nested], 2, "nested 501 deep").within(FAST).named("run: a value nested 501 deep"),
         case(&["run", "-"], 2, "unknown function `foo`").stdin("loss = (w - 3)^2\nfoo(loss)\n"),
         case(&["run", "-"], 2, "U+0000").stdin(b"x = 1\0\n".to_vec()).named("run: a NUL byte"),
         case(&["run", "/nonexistent/sheet.kb"], 2, "cannot read"),

@@ -1,8 +1,6 @@
 //! `kobai check`: a claim, or a derivation file checked line by line,
 //! reported in text, unicode, LaTeX or JSON.
 
-use std::io::Read;
-
 use clap::Args;
 use serde_json::{Value as Json, json};
 
@@ -11,6 +9,7 @@ use kobai::{
     Kind, Limits, Proof, SideValue, SolutionReport, StationaryCheck, StepReport, Symbol, Verdict,
 };
 
+use super::output::set;
 use super::{Format, LimitArgs, Outcome, Output};
 
 /// `kobai check CLAIM` or `kobai check --file FILE`.
@@ -47,51 +46,15 @@ impl From<Checked> for Output {
     }
 }
 
-/// The largest claim or derivation accepted.
-const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-
-fn read_stdin() -> Result<String, Error> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Usage { message: format!("cannot read standard input: {e}") })?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Error::Usage { message: "the input is larger than 16 MiB".into() });
-    }
-    String::from_utf8(bytes).map_err(|e| Error::Usage {
-        message: format!("standard input is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
-    })
-}
-
-fn read_file(path: &str) -> Result<String, Error> {
-    if path == "-" {
-        return read_stdin();
-    }
-    let meta = std::fs::metadata(path).map_err(|e| Error::Usage { message: format!("cannot read `{path}`: {e}") })?;
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(Error::Usage { message: format!("`{path}` is larger than 16 MiB") });
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::Usage { message: format!("cannot read `{path}`: {e}") })?;
-    String::from_utf8(bytes).map_err(|e| Error::Usage {
-        message: format!("`{path}` is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
-    })
-}
-
 /// Runs the check; errors come with the text they point into.
 pub fn check(args: &CheckArgs) -> Outcome {
-    let limits = Limits::default()
-        .with_max_depth(args.limits.max_depth)
-        .with_max_terms(args.limits.max_terms)
-        .with_max_exponent(args.limits.max_exponent)
-        .with_max_number_bits(args.limits.max_number_bits);
+    let limits = args.limits.limits();
     let options =
         CheckOptions::default().with_limits(limits).with_samples(usize::from(args.samples)).with_seed(args.seed);
     let style = Style { format: args.format };
     match (&args.file, &args.claim) {
         (Some(path), _) => {
-            let text = read_file(path).map_err(|e| (e, String::new(), "file"))?;
+            let text = super::read_text(path, limits.max_input_bytes).map_err(|e| (e, String::new(), "file"))?;
             // The file name labels diagnostics for the rest of the run.
             let origin: &'static str = if path == "-" { "stdin" } else { Box::leak(path.clone().into_boxed_str()) };
             match kobai::check_derivation(&text, &options) {
@@ -101,7 +64,7 @@ pub fn check(args: &CheckArgs) -> Outcome {
         }
         (None, Some(claim)) => {
             let (text, origin) = if claim == "-" {
-                let t = read_stdin().map_err(|e| (e, String::new(), "stdin"))?;
+                let t = super::read_text("-", limits.max_input_bytes).map_err(|e| (e, String::new(), "stdin"))?;
                 (t.trim_end_matches(['\n', '\r']).to_string(), "stdin")
             } else {
                 (claim.clone(), "argument")
@@ -399,10 +362,10 @@ fn render_claim(report: &ClaimReport, style: &Style) -> Checked {
             ClaimReport::Equality(r) => equality_json(r, "equality"),
             ClaimReport::Derivative { function, var, order, report } => {
                 let mut v = equality_json(report, "derivative");
-                v["function"] = json!(kobai::text(function));
-                v["variable"] = json!(var.name());
-                v["order"] = json!(order);
-                v["derivative"] = json!(kobai::text(&report.left));
+                set(&mut v, "function", json!(kobai::text(function)));
+                set(&mut v, "variable", json!(var.name()));
+                set(&mut v, "order", json!(order));
+                set(&mut v, "derivative", json!(kobai::text(&report.left)));
                 v
             }
             ClaimReport::Solution(s) => solution_json(s),
@@ -434,37 +397,37 @@ fn equality_json(r: &EqualityReport, kind: &str) -> Json {
                 Proof::Rational => ("rational", None),
                 Proof::Identities { .. } => ("identities", None),
             };
-            v["proof"] = json!(name);
+            set(&mut v, "proof", json!(name));
             if let Some(f) = form {
-                v["form"] = json!(kobai::text(f));
+                set(&mut v, "form", json!(kobai::text(f)));
             }
             if let Proof::Identities { used } = proof {
-                v["identities"] = json!(used.iter().map(|i| i.statement()).collect::<Vec<_>>());
+                set(&mut v, "identities", json!(used.iter().map(|i| i.statement()).collect::<Vec<_>>()));
             }
             if let Domain::WhereDefined { denominators } = domain {
-                v["where_defined"] = json!(true);
-                v["denominators"] = json!(denominators.iter().map(kobai::text).collect::<Vec<_>>());
+                set(&mut v, "where_defined", json!(true));
+                set(&mut v, "denominators", json!(denominators.iter().map(kobai::text).collect::<Vec<_>>()));
             }
         }
-        Verdict::Agrees { points } => v["points"] = json!(points),
+        Verdict::Agrees { points } => set(&mut v, "points", json!(points)),
         Verdict::Fails { counterexample, .. } => {
             let point: serde_json::Map<String, Json> =
                 counterexample.point.iter().map(|(s, q)| (s.name().to_string(), json!(q.to_string()))).collect();
-            v["counterexample"] = Json::Object(point);
-            v["left"] = json!(kobai::text(&counterexample.left.exact));
-            v["right"] = json!(kobai::text(&counterexample.right.exact));
+            set(&mut v, "counterexample", Json::Object(point));
+            set(&mut v, "left", json!(kobai::text(&counterexample.left.exact)));
+            set(&mut v, "right", json!(kobai::text(&counterexample.right.exact)));
             if let Some(a) = &counterexample.left.approx {
-                v["left_approx"] = json!(a);
+                set(&mut v, "left_approx", json!(a));
             }
             if let Some(a) = &counterexample.right.approx {
-                v["right_approx"] = json!(a);
+                set(&mut v, "right_approx", json!(a));
             }
             if let Some(h) = &r.hint {
-                v["hint"] = json!(h.describe(&kobai::text));
-                v["hint_kind"] = json!(h.kind());
+                set(&mut v, "hint", json!(h.describe(&kobai::text)));
+                set(&mut v, "hint_kind", json!(h.kind()));
             }
         }
-        Verdict::Undecided { reason } => v["undecided"] = json!(reason),
+        Verdict::Undecided { reason } => set(&mut v, "undecided", json!(reason)),
     }
     v
 }
@@ -684,20 +647,28 @@ fn derivation_json(report: &DerivationReport) -> Json {
                 let detail = equality_json(previous, step_kind(s));
                 for key in ["method", "counterexample", "left", "right", "difference", "hint", "hint_kind"] {
                     if let Some(x) = detail.get(key) {
-                        v[key] = x.clone();
+                        set(&mut v, key, x.clone());
                     }
                 }
-                v["expected"] = json!(kobai::text(&previous.left));
-                v["compared_with_line"] = json!(s.previous_line);
-                v["start_line"] = json!(s.start_line);
+                set(&mut v, "expected", json!(kobai::text(&previous.left)));
+                set(&mut v, "compared_with_line", json!(s.previous_line));
+                set(&mut v, "start_line", json!(s.start_line));
             }
             if let DerivationStep::Stationary { previous, .. } = &s.step {
-                v["point"] = Json::Object(
-                    previous.point.iter().map(|(s, e)| (s.name().to_string(), json!(kobai::text(e)))).collect(),
+                set(
+                    &mut v,
+                    "point",
+                    Json::Object(
+                        previous.point.iter().map(|(s, e)| (s.name().to_string(), json!(kobai::text(e)))).collect(),
+                    ),
                 );
-                v["values"] = json!(previous.values.iter().map(|(_, x)| kobai::text(&x.exact)).collect::<Vec<_>>());
+                set(
+                    &mut v,
+                    "values",
+                    json!(previous.values.iter().map(|(_, x)| kobai::text(&x.exact)).collect::<Vec<_>>()),
+                );
                 if let Some(k) = &previous.kind {
-                    v["point_kind"] = json!(k.word());
+                    set(&mut v, "point_kind", json!(k.word()));
                 }
             }
             if let DerivationStep::Claim(c) = &s.step {
@@ -709,7 +680,7 @@ fn derivation_json(report: &DerivationReport) -> Json {
                 if detail.get("method").and_then(Json::as_str) == Some("sampling") {
                     all_proof = false;
                 }
-                v["claim"] = detail;
+                set(&mut v, "claim", detail);
             }
             v
         })
@@ -730,7 +701,7 @@ fn derivation_json(report: &DerivationReport) -> Json {
         let detail = equality_json(previous, "step");
         for key in ["counterexample", "left", "right", "difference", "hint"] {
             if let Some(x) = detail.get(key) {
-                v[key] = x.clone();
+                set(&mut v, key, x.clone());
             }
         }
     }

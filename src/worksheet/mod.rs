@@ -41,6 +41,7 @@
 //! ```
 
 mod eval;
+mod size;
 mod syntax;
 
 use crate::check::ClaimReport;
@@ -487,10 +488,22 @@ impl Worksheet {
             syntax::Statement::Bind { name, name_span, value } => {
                 eval::check_bindable(&name, name_span)?;
                 let value = eval::Evaluator::new(self, line).value(&value)?;
+                if let SheetValue::Expr(e) = &value {
+                    size::check(e, &format!("the value of `{name}`"), &self.options.limits)
+                        .map_err(|error| SheetError { span: name_span, error })?;
+                }
                 self.bind(&name, value.clone());
                 Ok(SheetOutcome::Bound { name, value })
             }
-            syntax::Statement::Show(term) => Ok(SheetOutcome::Shown(eval::Evaluator::new(self, line).shown(&term)?)),
+            syntax::Statement::Show(term) => {
+                let value = eval::Evaluator::new(self, line).shown(&term)?;
+                if let SheetValue::Expr(e) = &value {
+                    let whole = Span::new(0, line.len());
+                    size::check(e, "the result", &self.options.limits)
+                        .map_err(|error| SheetError { span: whole, error })?;
+                }
+                Ok(SheetOutcome::Shown(value))
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 //! Differentiation: partial derivatives, higher orders, gradients, Hessians.
 
+use std::hash::{Hash, Hasher};
+
 use crate::error::Result;
-use crate::expr::{Expr, Func, Node};
+use crate::expr::{Expr, ExprPairMemo, Func, FxBuild, FxHasher, Node, PairMemo};
 use crate::limits::Limits;
 use crate::number::Q;
 use crate::simplify::tidy;
@@ -31,20 +33,7 @@ pub fn diff(e: &Expr, x: Symbol) -> Expr {
                 Expr::zero()
             }
         }
-        Node::Sum { terms, .. } => {
-            // The terms of each term's derivative go into one sum, without
-            // building a sum per term.
-            let mut out = Vec::with_capacity(terms.len() * 2);
-            for (t, c) in terms {
-                match t.node() {
-                    Node::Product { coeff, factors } if t.contains(x) => {
-                        product_rule(&coeff.mul(c), factors, x, &mut out);
-                    }
-                    _ => out.push((diff(t, x), c.clone())),
-                }
-            }
-            Expr::weighted_sum(Q::zero(), out)
-        }
+        Node::Sum { terms, .. } => diff_sum(terms, x),
         Node::Product { coeff, factors } => {
             let mut terms = Vec::new();
             product_rule(coeff, factors, x, &mut terms);
@@ -55,6 +44,190 @@ pub fn diff(e: &Expr, x: Symbol) -> Expr {
     }
 }
 
+/// The derivative of the sum `Σ c·t` (its constant drops out).
+///
+/// The terms of each term's derivative go into one sum, without building a
+/// sum per term. The derivative of a factor is computed once per distinct
+/// factor and merged into the other factors of each product directly (see
+/// [`Expr::merged_product_term`]); the terms are kept in one run per base
+/// differentiated, which are each mostly in order already, and the sum is
+/// made by one sort and merge ([`Expr::collected_sum`]).
+fn diff_sum(terms: &[(Expr, Q)], x: Symbol) -> Expr {
+    let mut sink = TermSink::default();
+    let mut memo = FactorMemo::default();
+    for (t, c) in terms {
+        // (Whether a term depends on `x` is found factor by factor.)
+        match t.node() {
+            Node::Product { coeff, factors } => {
+                // The terms of a sum are monic: no product of big numbers by 1.
+                let scaled;
+                let coeff = if coeff.is_one() {
+                    c
+                } else {
+                    scaled = coeff.mul(c);
+                    &scaled
+                };
+                // Products with the same bases, in a sum, are mostly in the
+                // order of their exponents, and so are the derivatives by the
+                // same factor: each such family gets its own run.
+                let mut shape = FxHasher::default();
+                for (b, _) in factors {
+                    b.hash(&mut shape);
+                }
+                for (i, (b, p)) in factors.iter().enumerate() {
+                    if !b.contains(x) && !p.contains(x) {
+                        continue;
+                    }
+                    let mut run = FxHasher(shape.0);
+                    run.write_usize(i);
+                    let run = Some(run.finish());
+                    match factor_term(coeff, factors, i, x, &mut memo) {
+                        Some((c, term)) => sink.push_term(run, term, c),
+                        None => {
+                            let mut out = Vec::new();
+                            product_rule_factor(coeff, factors, i, x, &mut out);
+                            for (d, c) in out {
+                                sink.push(run, &d, &c);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => sink.push(None, &diff(t, x), c),
+        }
+    }
+    sink.finish()
+}
+
+/// The derivative of a factor `b^p` of a product, as the product rule
+/// builds its terms.
+enum FactorDerivative {
+    /// `p·b'·b^(p-1)` with `p` and `b'` numbers: the factor with its
+    /// exponent lowered to the second number, times the first.
+    Lowered(Q, Q),
+    /// The coefficient and factors of a canonical product, to merge into the
+    /// other factors of the product.
+    Split(Q, Vec<(Expr, Expr)>),
+    /// A number or a sum: the general rule.
+    General,
+}
+
+/// Per-call memos for [`diff_sum`]: factor derivatives and exponent sums.
+#[derive(Default)]
+struct FactorMemo {
+    derivatives: PairMemo<FactorDerivative>,
+    sums: ExprPairMemo,
+}
+
+/// The product-rule term of factor `at` of `coeff · Π factors`, built from
+/// the memoized derivative of the factor: as the coefficient and the monic
+/// term. `None` for the general rule.
+fn factor_term(coeff: &Q, factors: &[(Expr, Expr)], at: usize, x: Symbol, memo: &mut FactorMemo) -> Option<(Q, Expr)> {
+    let (b, p) = factors.get(at)?;
+    let derivative = memo.derivatives.get_or_insert_with(b, p, || factor_derivative(b, p, x));
+    match &*derivative {
+        FactorDerivative::Lowered(kdb, lowered) => Expr::product_with_exponent(coeff.mul(kdb), factors, at, lowered),
+        FactorDerivative::Split(dcoeff, dfactors) => {
+            let (c, term) = Expr::merged_product_term(coeff.mul(dcoeff), dfactors, factors, at, &mut memo.sums)?;
+            debug_assert_eq!(
+                Expr::product([Expr::num(c.clone()), term.clone()]),
+                Expr::product_rule_term(coeff, &factor_derivative_pieces(b, p, x), factors, at),
+                "merged product-rule term"
+            );
+            Some((c, term))
+        }
+        FactorDerivative::General => None,
+    }
+}
+
+/// The derivative of the factor `b^p`, for [`factor_term`].
+fn factor_derivative(b: &Expr, p: &Expr, x: Symbol) -> FactorDerivative {
+    if let Some(k) = p.as_num()
+        && let Some(db) = diff(b, x).as_num()
+    {
+        if db.is_zero() {
+            return FactorDerivative::General;
+        }
+        return FactorDerivative::Lowered(k.mul(db), k.sub(&Q::one()));
+    }
+    match split_product(&Expr::product(factor_derivative_pieces(b, p, x))) {
+        Some((c, f)) => FactorDerivative::Split(c, f),
+        None => FactorDerivative::General,
+    }
+}
+
+/// A canonical expression as the coefficient and factors of a product, when
+/// it is a product or a single factor (not a number or a sum).
+fn split_product(e: &Expr) -> Option<(Q, Vec<(Expr, Expr)>)> {
+    match e.node() {
+        Node::Product { coeff, factors } => Some((coeff.clone(), factors.clone())),
+        Node::Sym(_) | Node::Call(..) => Some((Q::one(), vec![(e.clone(), Expr::one())])),
+        Node::Pow(b, p) => Some((Q::one(), vec![(b.clone(), p.clone())])),
+        Node::Num(_) | Node::Sum { .. } => None,
+    }
+}
+
+/// Collects the terms of a derivative: canonical sum terms with their
+/// coefficients, in one run per family of terms (up to [`RUNS`]; the rest
+/// share one), and the constant.
+#[derive(Default)]
+struct TermSink {
+    constant: Q,
+    index: std::collections::HashMap<u64, usize, FxBuild>,
+    runs: Vec<Vec<(Expr, Q)>>,
+    others: Vec<(Expr, Q)>,
+}
+
+/// The most families [`TermSink`] keeps a run of its own for.
+const RUNS: usize = 256;
+
+impl TermSink {
+    /// Adds `scale · e` for any canonical `e`, split into sum terms as
+    /// [`Expr::weighted_sum`] splits it.
+    fn push(&mut self, run: Option<u64>, e: &Expr, scale: &Q) {
+        match e.node() {
+            Node::Num(q) => self.constant = self.constant.add(&q.mul(scale)),
+            Node::Sum { constant, terms } => {
+                self.constant = self.constant.add(&constant.mul(scale));
+                for (t, c) in terms {
+                    self.push_term(run, t.clone(), c.mul(scale));
+                }
+            }
+            Node::Product { coeff, .. } if !coeff.is_one() => {
+                let (coeff, monic) = e.split_coeff();
+                self.push_term(run, monic, coeff.mul(scale));
+            }
+            _ => self.push_term(run, e.clone(), scale.clone()),
+        }
+    }
+
+    /// Adds `c · term` for a canonical sum term.
+    fn push_term(&mut self, run: Option<u64>, term: Expr, c: Q) {
+        let slot = run.and_then(|key| match self.index.get(&key) {
+            Some(&i) => Some(i),
+            None if self.runs.len() < RUNS => {
+                self.index.insert(key, self.runs.len());
+                self.runs.push(Vec::new());
+                Some(self.runs.len() - 1)
+            }
+            None => None,
+        });
+        match slot.and_then(|i| self.runs.get_mut(i)) {
+            Some(terms) => terms.push((term, c)),
+            None => self.others.push((term, c)),
+        }
+    }
+
+    fn finish(self) -> Expr {
+        let mut terms = Vec::with_capacity(self.runs.iter().map(Vec::len).sum::<usize>() + self.others.len());
+        for run in self.runs {
+            terms.extend(run);
+        }
+        terms.extend(self.others);
+        Expr::collected_sum(self.constant, terms)
+    }
+}
+
 /// The product rule for `coeff · Π b^p`: one term per factor that depends
 /// on `x`, appended to `terms` as `(term, coefficient)`.
 fn product_rule(coeff: &Q, factors: &[(Expr, Expr)], x: Symbol, terms: &mut Vec<(Expr, Q)>) {
@@ -62,25 +235,37 @@ fn product_rule(coeff: &Q, factors: &[(Expr, Expr)], x: Symbol, terms: &mut Vec<
         if !b.contains(x) && !p.contains(x) {
             continue;
         }
-        // A numeric power of a base with a numeric derivative (such as
-        // (x + 3)^5): the term is the product itself with one exponent
-        // lowered, built without re-normalizing the other factors.
-        if let Some(k) = p.as_num()
-            && let Some(db) = diff(b, x).as_num()
-            && !db.is_zero()
-            && let Some((c, monic)) = Expr::product_with_exponent(coeff.mul(k).mul(db), factors, i, &k.sub(&Q::one()))
-        {
-            terms.push((monic, c));
-            continue;
-        }
-        // d(b^p) = p·b^(p-1)·b' as pieces of the term when p does not depend
-        // on x; otherwise the general rule.
-        let pieces = if p.contains(x) {
-            vec![diff_power(b, p, x)]
-        } else {
-            vec![p.clone(), Expr::pow(b, &Expr::sub(p, &Expr::one())), diff(b, x)]
-        };
-        terms.push((Expr::product_rule_term(coeff, &pieces, factors, i), Q::one()));
+        product_rule_factor(coeff, factors, i, x, terms);
+    }
+}
+
+/// The product rule's term for factor `i` (which depends on `x`).
+fn product_rule_factor(coeff: &Q, factors: &[(Expr, Expr)], i: usize, x: Symbol, terms: &mut Vec<(Expr, Q)>) {
+    let Some((b, p)) = factors.get(i) else {
+        return;
+    };
+    // A numeric power of a base with a numeric derivative (such as
+    // (x + 3)^5): the term is the product itself with one exponent
+    // lowered, built without re-normalizing the other factors.
+    if let Some(k) = p.as_num()
+        && let Some(db) = diff(b, x).as_num()
+        && !db.is_zero()
+        && let Some((c, monic)) = Expr::product_with_exponent(coeff.mul(k).mul(db), factors, i, &k.sub(&Q::one()))
+    {
+        terms.push((monic, c));
+        return;
+    }
+    let pieces = factor_derivative_pieces(b, p, x);
+    terms.push((Expr::product_rule_term(coeff, &pieces, factors, i), Q::one()));
+}
+
+/// `d(b^p)` as pieces of a product-rule term: `p·b^(p-1)·b'` when `p` does
+/// not depend on `x`; otherwise the general rule.
+fn factor_derivative_pieces(b: &Expr, p: &Expr, x: Symbol) -> Vec<Expr> {
+    if p.contains(x) {
+        vec![diff_power(b, p, x)]
+    } else {
+        vec![p.clone(), Expr::pow(b, &Expr::sub(p, &Expr::one())), diff(b, x)]
     }
 }
 

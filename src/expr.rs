@@ -146,13 +146,23 @@ pub const FOLD_POWER_BITS: u64 = 100_000;
 /// `Expr` caches and for maps keyed by machine words. Its values are the same
 /// on every run, like SipHash with fixed keys, at a fraction of the cost.
 #[derive(Default)]
-pub(crate) struct FxHasher(u64);
+pub(crate) struct FxHasher(pub(crate) u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        // Little-endian words, the last one padded with zeros. Whole words
+        // are read as such (a byte loop costs a `memcpy` call per word, and
+        // big numbers hash their digits through here).
+        let mut words = bytes.chunks_exact(8);
+        for chunk in &mut words {
+            if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+                self.write_u64(u64::from_le_bytes(word));
+            }
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
             let mut word = [0u8; 8];
-            for (w, b) in word.iter_mut().zip(chunk) {
+            for (w, b) in word.iter_mut().zip(rest) {
                 *w = *b;
             }
             self.write_u64(u64::from_le_bytes(word));
@@ -712,14 +722,13 @@ impl Expr {
                 return None;
             }
         }
+        let (before, from) = factors.split_at_checked(at)?;
         let mut out = Vec::with_capacity(remaining);
-        for (i, f) in factors.iter().enumerate() {
-            if i != at {
-                out.push(f.clone());
-            } else if !exp.is_zero() {
-                out.push((base.clone(), new_exp.clone()));
-            }
+        out.extend_from_slice(before);
+        if !exp.is_zero() {
+            out.push((base.clone(), new_exp));
         }
+        out.extend_from_slice(from.get(1..).unwrap_or_default());
         Some((coeff, Expr::from_node(Node::Product { coeff: Q::one(), factors: out })))
     }
 
@@ -738,6 +747,92 @@ impl Expr {
             }
         }
         acc.build()
+    }
+
+    /// The sum `constant + Σ coeff·term` of terms that are canonical sum
+    /// terms (not numbers or sums, products with coefficient 1), in any order
+    /// and possibly repeated: what [`Expr::weighted_sum`] would build, by one
+    /// sort and a merge of neighbours instead of a hash map. Runs of terms
+    /// that are already in order (such as the derivatives of one factor
+    /// across the terms of a sum) make the sort cheap.
+    pub(crate) fn collected_sum(constant: Q, mut terms: Vec<(Expr, Q)>) -> Expr {
+        debug_assert!(terms.iter().all(|(t, _)| match t.node() {
+            Node::Num(_) | Node::Sum { .. } => false,
+            Node::Product { coeff, .. } => coeff.is_one(),
+            _ => true,
+        }));
+        // The order is total and ties only equal terms, so equal terms end
+        // up next to each other.
+        sort_terms_in_runs(&mut terms, true);
+        terms.dedup_by(|next, kept| {
+            if next.0 == kept.0 {
+                kept.1 = kept.1.add(&next.1);
+                true
+            } else {
+                false
+            }
+        });
+        terms.retain(|(_, c)| !c.is_zero());
+        finish_sum(constant, terms)
+    }
+
+    /// The product-rule term `coeff · Π dfactors · Π_{j ≠ skip} factors_j`,
+    /// as its coefficient and monic product, where `dfactors` are the factors
+    /// of a canonical product (the derivative of factor `skip`, with its
+    /// coefficient already in `coeff`) and `factors` those of another: the
+    /// two sorted lists are merged, without a [`ProductBuilder`]. Exponents
+    /// of a variable found in both are added (through `sums`, a memo of such
+    /// additions). `None` when the general constructor is needed: a shared
+    /// base that is not a variable, exponents that cancel, an `exp` factor
+    /// in both, or fewer than two factors left.
+    pub(crate) fn merged_product_term(
+        coeff: Q,
+        dfactors: &[(Expr, Expr)],
+        factors: &[(Expr, Expr)],
+        skip: usize,
+        sums: &mut ExprPairMemo,
+    ) -> Option<(Q, Expr)> {
+        let is_exp = |b: &Expr| matches!(b.node(), Node::Call(Func::Exp, _));
+        if coeff.is_zero()
+            || (dfactors.iter().any(|(b, _)| is_exp(b))
+                && factors.iter().enumerate().any(|(j, (b, _))| j != skip && is_exp(b)))
+        {
+            return None;
+        }
+        let mut out: Vec<(Expr, Expr)> = Vec::with_capacity(dfactors.len() + factors.len());
+        let mut rest = factors.iter().enumerate().filter(|(j, _)| *j != skip).map(|(_, f)| f).peekable();
+        let mut ds = dfactors.iter().peekable();
+        loop {
+            let next = match (ds.peek(), rest.peek()) {
+                (Some(a), Some(b)) => match a.0.cmp(&b.0) {
+                    Ordering::Less => ds.next().cloned(),
+                    Ordering::Greater => rest.next().cloned(),
+                    Ordering::Equal => {
+                        if !matches!(a.0.node(), Node::Sym(_)) {
+                            return None;
+                        }
+                        let e = sums.add(&a.1, &b.1);
+                        if e.is_zero() {
+                            return None;
+                        }
+                        let base = a.0.clone();
+                        ds.next();
+                        rest.next();
+                        Some((base, e))
+                    }
+                },
+                (Some(_), None) => ds.next().cloned(),
+                (None, Some(_)) => rest.next().cloned(),
+                (None, None) => break,
+            };
+            if let Some(f) = next {
+                out.push(f);
+            }
+        }
+        if out.len() < 2 {
+            return None;
+        }
+        Some((coeff, Expr::from_node(Node::Product { coeff: Q::one(), factors: out })))
     }
 
     /// The monomial `Π base^exponent` with coefficient 1, from factors that
@@ -959,6 +1054,53 @@ fn numeric_power(b: &Q, e: &Q) -> Option<Q> {
     root.pow(p)
 }
 
+/// A memo of values computed from a pair of expressions. It is looked up by
+/// the pair's allocations first, which costs neither a clone nor a
+/// comparison (the expressions are kept, so an address is not reused while
+/// the memo lives), then by value.
+pub(crate) struct PairMemo<V> {
+    /// By the two addresses, with the expressions that keep them allocated.
+    by_address: HashMap<(usize, usize), AddressEntry<V>, FxBuild>,
+    by_value: HashMap<(Expr, Expr), std::rc::Rc<V>, FxBuild>,
+}
+
+/// Hash maps with [`FxHasher`].
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// A [`PairMemo`] entry found by address: the pair and the value.
+type AddressEntry<V> = (Expr, Expr, std::rc::Rc<V>);
+
+impl<V> Default for PairMemo<V> {
+    fn default() -> PairMemo<V> {
+        PairMemo { by_address: HashMap::default(), by_value: HashMap::default() }
+    }
+}
+
+impl<V> PairMemo<V> {
+    /// The value for `(a, b)`, computed by `f` the first time.
+    pub(crate) fn get_or_insert_with(&mut self, a: &Expr, b: &Expr, f: impl FnOnce() -> V) -> std::rc::Rc<V> {
+        let address = (Arc::as_ptr(&a.0) as usize, Arc::as_ptr(&b.0) as usize);
+        if let Some((_, _, v)) = self.by_address.get(&address) {
+            return v.clone();
+        }
+        let v = self.by_value.entry((a.clone(), b.clone())).or_insert_with(|| std::rc::Rc::new(f())).clone();
+        self.by_address.insert(address, (a.clone(), b.clone(), v.clone()));
+        v
+    }
+}
+
+/// A memo of `a + b` for exponents: the product rule over the terms of a
+/// large sum adds the same exponents again and again.
+#[derive(Default)]
+pub(crate) struct ExprPairMemo(PairMemo<Expr>);
+
+impl ExprPairMemo {
+    /// `a + b`, computed once per pair.
+    pub(crate) fn add(&mut self, a: &Expr, b: &Expr) -> Expr {
+        Expr::clone(&self.0.get_or_insert_with(a, b, || Expr::add(a, b)))
+    }
+}
+
 /// Up to this many entries a builder finds a key by scanning; beyond, by
 /// a hash map (built when the scan gets too long): most sums and products
 /// are small, and a map costs an allocation and a hash per key.
@@ -1019,15 +1161,21 @@ impl SumBuilder {
     fn build(self) -> Expr {
         let mut terms: Vec<(Expr, Q)> = self.terms.into_iter().filter(|(_, c)| !c.is_zero()).collect();
         sort_terms(&mut terms);
-        match terms.len() {
-            0 => Expr::num(self.constant),
-            1 if self.constant.is_zero() => match terms.pop() {
-                Some((t, c)) if c.is_one() => t,
-                Some((t, c)) => Expr::product([Expr::num(c), t]),
-                None => Expr::num(self.constant),
-            },
-            _ => Expr::from_node(Node::Sum { constant: self.constant, terms }),
-        }
+        finish_sum(self.constant, terms)
+    }
+}
+
+/// The sum of terms that are canonical sum terms, distinct, with nonzero
+/// coefficients and in [`term_order`] (what [`SumBuilder::build`] ends with).
+fn finish_sum(constant: Q, mut terms: Vec<(Expr, Q)>) -> Expr {
+    match terms.len() {
+        0 => Expr::num(constant),
+        1 if constant.is_zero() => match terms.pop() {
+            Some((t, c)) if c.is_one() => t,
+            Some((t, c)) => Expr::product([Expr::num(c), t]),
+            None => Expr::num(constant),
+        },
+        _ => Expr::from_node(Node::Sum { constant, terms }),
     }
 }
 
@@ -1321,6 +1469,13 @@ type SortKey<'a> = (Q, std::borrow::Cow<'a, [(Expr, Expr)]>);
 /// the factor list of each term, which every comparison needs, are computed
 /// once rather than in each comparison.
 fn sort_terms(terms: &mut Vec<(Expr, Q)>) {
+    sort_terms_in_runs(terms, false);
+}
+
+/// [`sort_terms`]; `in_runs` tells that the terms come in several runs that
+/// are each mostly in order, which the sort finds and merges, so that
+/// checking first for one run in order (or in reverse) is wasted.
+fn sort_terms_in_runs(terms: &mut Vec<(Expr, Q)>, in_runs: bool) {
     if terms.len() <= 16 {
         terms.sort_by(|a, b| term_order(&a.0, &b.0));
         return;
@@ -1367,7 +1522,9 @@ fn sort_terms(terms: &mut Vec<(Expr, Q)>) {
         else {
             return Ordering::Equal;
         };
-        if a == b {
+        // Not `a == b`, which would read every term's node for its hash: the
+        // keys decide unequal terms, and equal ones end in `a.cmp(b)`.
+        if Arc::ptr_eq(&a.0, &b.0) {
             return Ordering::Equal;
         }
         db.cmp(da).then_with(|| {
@@ -1391,10 +1548,10 @@ fn sort_terms(terms: &mut Vec<(Expr, Q)>) {
     // Terms often come in order, or in reverse order (a product rule's
     // terms do): a pass finds out, and stops at the first pair out of order.
     let n = terms.len();
-    if (1..n).all(|i| compare(i - 1, i) == Ordering::Less) {
+    if !in_runs && (1..n).all(|i| compare(i - 1, i) == Ordering::Less) {
         return;
     }
-    if (1..n).all(|i| compare(i - 1, i) == Ordering::Greater) {
+    if !in_runs && (1..n).all(|i| compare(i - 1, i) == Ordering::Greater) {
         drop(keys);
         terms.reverse();
         return;

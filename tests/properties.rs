@@ -402,6 +402,89 @@ proptest! {
     }
 }
 
+/// Factors for sums of products with symbolic exponents, the shape whose
+/// derivative `diff` builds by merging factor lists (W5a in the benchmarks).
+const SUM_FACTORS: [&str; 24] = [
+    "x^(2*y)",
+    "x^(y - 1)",
+    "x^y",
+    "y^(3*z)",
+    "y^(z + 1)",
+    "z^x",
+    "z^(2*x)",
+    "exp(x)",
+    "exp(x*y)",
+    "sin(x)^2",
+    "(x + 1)^3",
+    "x^2",
+    "x",
+    "y",
+    "z",
+    "ln(z)",
+    "x^(1/2)",
+    "(x + y)^(1/2)",
+    "2^x",
+    "x^-1",
+    "y^-2",
+    "(2*x + 2)^y",
+    "0^x",
+    "x^(-y)",
+];
+
+/// A sum of up to 12 products of [`SUM_FACTORS`], as text.
+fn sum_of_products() -> impl Strategy<Value = String> {
+    let term = (-3i64..=3, prop::collection::vec(0..SUM_FACTORS.len(), 1..5)).prop_map(|(c, fs)| {
+        let factors: Vec<&str> = fs.iter().filter_map(|&i| SUM_FACTORS.get(i).copied()).collect();
+        format!("{c}*{}", factors.join("*"))
+    });
+    (prop::collection::vec(term, 1..12), -2i64..=2).prop_map(|(terms, k)| format!("{} + {k}", terms.join(" + ")))
+}
+
+/// `d/dv Σ c·t` term by term, each term's derivative by the general rules and
+/// the sum by the general constructor.
+fn termwise_derivative(e: &Expr, v: Symbol) -> Expr {
+    match e.node() {
+        kobai::Node::Sum { terms, .. } => Expr::sum(terms.iter().map(|(t, c)| Expr::scale(&diff(t, v), c))),
+        _ => diff(e, v),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn derivative_of_a_sum_is_the_sum_of_the_derivatives(text in sum_of_products(), pts in points()) {
+        let ast = parse(&text);
+        let Some(e) = lowered(&text, &ast, &pts)? else { return Ok(()) };
+        for var in VARS {
+            let d = diff(&e, sym(var));
+            prop_assert!(is_canonical_deep(&d), "d/d{} {:?} = {:?}", var, text, d);
+            prop_assert_eq!(&d, &termwise_derivative(&e, sym(var)), "d/d{} {:?}", var, text);
+            for p in &pts {
+                let Some(want) = exact_derivative(&ast, p, var) else { continue };
+                prop_assert_eq!(kobai_exact_at(&d, p), Ok(Some(want)), "d/d{} {:?} = {} at {:?}", var, text, d, p);
+            }
+        }
+    }
+}
+
+#[test]
+fn derivative_of_an_expanded_power_of_symbolic_powers() {
+    // W5a of the benchmarks, small: every term has symbolic exponents.
+    let e = expand(&read("(x^y + y^z + z^x)^12").unwrap(), &limits()).unwrap();
+    for var in VARS {
+        let d = diff(&e, sym(var));
+        assert!(is_canonical_deep(&d), "d/d{var}");
+        assert_eq!(d, termwise_derivative(&e, sym(var)), "d/d{var}");
+    }
+    // One term per term with a power of x (k > 0 of x^(k*y)·y^(j*z)·z^(m*x)),
+    // one per term with a power of z (m > 0): 2·C(13, 2), none merging.
+    match diff(&e, sym("x")).node() {
+        kobai::Node::Sum { terms, .. } => assert_eq!(terms.len(), 156),
+        other => panic!("not a sum: {other:?}"),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Cases the properties found, kept as plain tests so each bug has a name.
 

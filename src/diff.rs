@@ -2,7 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::expr::{Expr, ExprPairMemo, Func, FxBuild, FxHasher, Node, PairMemo};
 use crate::limits::Limits;
 use crate::number::Q;
@@ -333,7 +333,24 @@ fn outer_derivative(f: Func, a: &Expr) -> Expr {
 /// ```
 pub fn derivative(e: &Expr, x: Symbol, order: u32, limits: &Limits) -> Result<Expr> {
     let mut d = e.clone();
-    for _ in 0..order {
+    // What the later orders differentiate, written out: each order can
+    // multiply the size (d^40/dx^40 of sin(sin(sin(x))) has millions of
+    // terms), so their total is held to --max-terms.
+    let mut written: u64 = 0;
+    for k in 0..order {
+        if k > 0 {
+            written = written.saturating_add(crate::size::measure(&d).nodes);
+            if written > limits.max_terms as u64 {
+                return Err(Error::Limit {
+                    what: "number of terms",
+                    limit: limits.max_terms as u64,
+                    reached: format!(
+                        "the derivatives of orders 1 to {k} have {written} terms, factors and calls when written out"
+                    ),
+                    flag: "--max-terms",
+                });
+            }
+        }
         d = tidy(&diff(&d, x), limits)?;
         // Each order multiplies the numbers by exponents and coefficients.
         crate::syntax::lower::check_number_bits(&d, limits)?;

@@ -42,6 +42,7 @@ mod plot;
 mod poly;
 mod print;
 mod simplify;
+mod size;
 mod solve;
 mod steps;
 mod subs;

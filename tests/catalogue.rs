@@ -330,6 +330,17 @@ fn hostile_sizes() {
         case(&["expand", "(a+b)^10", "--max-terms", "5"], 2, "raise it with --max-terms"),
         case(&["expand", "(x+1)^6", "--max-exponent", "5"], 2, "raise it with --max-exponent"),
         case(&["eval", "2^2000000"], 2, "raise it with --max-number-bits"),
+        // Each order of a derivative can multiply its size: their total is held to --max-terms.
+        case(
+            &["diff", "exp(x*sigmoid(x^2))", "--wrt", "x", "--order", "200", "--max-terms", "20000"],
+            2,
+            "the derivatives of orders 1 to",
+        ),
+        case(
+            &["diff", "sin(sin(sin(x)))", "--wrt", "x", "--order", "1000", "--max-terms", "20000"],
+            2,
+            "raise it with --max-terms",
+        ),
         case(&["expand", "-", "--max-number-bits", "100"], 2, "size of a number").stdin("1".repeat(100)),
         case(&["expand", "x + y + z", "--max-input-bytes", "8"], 2, "raise it with --max-input-bytes"),
         case(&["expand", "-", "--max-input-bytes", "8"], 2, "input size exceeds the limit of 8").stdin("x + y + z"),

@@ -41,7 +41,6 @@
 //! ```
 
 mod eval;
-mod size;
 mod syntax;
 
 use crate::check::ClaimReport;
@@ -489,7 +488,7 @@ impl Worksheet {
                 eval::check_bindable(&name, name_span)?;
                 let value = eval::Evaluator::new(self, line).value(&value)?;
                 if let SheetValue::Expr(e) = &value {
-                    size::check(e, &format!("the value of `{name}`"), &self.options.limits)
+                    crate::size::check(e, &format!("the value of `{name}`"), &self.options.limits)
                         .map_err(|error| SheetError { span: name_span, error })?;
                 }
                 self.bind(&name, value.clone());
@@ -499,7 +498,7 @@ impl Worksheet {
                 let value = eval::Evaluator::new(self, line).shown(&term)?;
                 if let SheetValue::Expr(e) = &value {
                     let whole = Span::new(0, line.len());
-                    size::check(e, "the result", &self.options.limits)
+                    crate::size::check(e, "the result", &self.options.limits)
                         .map_err(|error| SheetError { span: whole, error })?;
                 }
                 Ok(SheetOutcome::Shown(value))

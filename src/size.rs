@@ -1,11 +1,13 @@
-//! How large a worksheet value is when written out.
+//! How large an expression is when written out.
 //!
-//! Names bound to earlier values share them, so forty lines of
-//! `a = (a + 1)*(a + 2)` build a value of 2^40 nodes in a few kilobytes of
-//! memory; printing it, or differentiating it, would never end. Each value
-//! is measured once as it is bound or shown, counting a shared subtree every
-//! time it appears (as the printer would), in time linear in the number of
-//! distinct subtrees.
+//! Expressions share subtrees, so a small value can stand for an enormous
+//! text: in a worksheet, forty lines of `a = (a + 1)*(a + 2)` build a value of
+//! 2^40 nodes in a few kilobytes of memory, and each order of a derivative
+//! can multiply the size. Printing such a value, or differentiating it
+//! again, would never end. [`check`] measures a value once, counting a
+//! shared subtree every time it appears (as the printer would), in time
+//! linear in the number of distinct subtrees, and refuses it past the
+//! limits.
 
 use std::collections::HashMap;
 
@@ -13,11 +15,13 @@ use crate::error::Error;
 use crate::expr::{Expr, Node};
 use crate::limits::Limits;
 
-/// Its nodes when written out, and its nesting depth, each capped.
+/// Its nodes when written out (saturating), and its nesting depth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Size {
-    nodes: u64,
-    depth: usize,
+pub(crate) struct Size {
+    /// Nodes, counting a shared subtree each time it appears.
+    pub(crate) nodes: u64,
+    /// The longest path from the root to a leaf, in nodes.
+    pub(crate) depth: usize,
 }
 
 /// The operands of a node, in no particular order.
@@ -32,7 +36,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
 }
 
 /// Measures `e` without recursion, memoizing shared subtrees.
-fn measure(e: &Expr) -> Size {
+pub(crate) fn measure(e: &Expr) -> Size {
     let mut done: HashMap<Expr, Size> = HashMap::new();
     let mut stack: Vec<(Expr, bool)> = vec![(e.clone(), false)];
     while let Some((top, expanded)) = stack.pop() {
@@ -62,7 +66,7 @@ fn measure(e: &Expr) -> Size {
 /// Refuses a value deeper than [`Limits::max_depth`] or with more nodes
 /// written out than [`Limits::max_terms`]; `what` names it (`the value of
 /// `a``).
-pub(super) fn check(e: &Expr, what: &str, limits: &Limits) -> Result<(), Error> {
+pub(crate) fn check(e: &Expr, what: &str, limits: &Limits) -> Result<(), Error> {
     let size = measure(e);
     if size.depth > limits.max_depth {
         return Err(Error::Limit {

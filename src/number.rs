@@ -440,6 +440,16 @@ impl Q {
     }
 
     fn pow_unsigned(&self, exp: u64) -> Option<Q> {
+        if exp > 2 && (self.small_parts().is_none() || self.bits().saturating_mul(exp) > 60) {
+            // (n/d)^e = n^e/d^e is in lowest terms when n/d is: no gcd at
+            // every squaring, which for big numbers cost more than the
+            // multiplications.
+            let r = self.to_big();
+            let e = usize::try_from(exp).ok()?;
+            let n = num_traits::pow(r.numer().clone(), e);
+            let d = num_traits::pow(r.denom().clone(), e);
+            return Some(Q::from_big(BigRational::new_raw(n, d)));
+        }
         let mut result = Q::one();
         let mut base = self.clone();
         let mut e = exp;

@@ -120,6 +120,18 @@ pub enum Node {
     },
     /// `coeff · Π base^exponent`: bases sorted by `Ord`, distinct, never a
     /// number with an exponent that folds to a rational (`2^(1/2)` stays);
+    /// a numeric radical (a positive rational base under a non-integer
+    /// exponent) is written `c·R^(1/D)` with its rational part `c` in the
+    /// coefficient, `R` a positive integer free of perfect D-th powers (as
+    /// far as trial division by the primes below 1000 finds them) and `D`
+    /// the smallest root (`R` is no perfect power of a prime dividing `D`):
+    /// `8^(1/2)` is `2·2^(1/2)`, `7^(3/5)` is `343^(1/5)`, `49^(1/10)` is
+    /// `7^(1/5)`, `(1/2)^(1/2)` is `(1/2)·2^(1/2)`; all of a product's numeric
+    /// radicals are merged into one such factor, under the least common
+    /// multiple of their roots (`2^(1/2)·3^(1/3)` is `72^(1/6)`), unless the
+    /// merged radicand `R` or root `D` would exceed 4096 (bits), in which case
+    /// they stay separate factors in the usual order (and a value built in
+    /// two groupings may then have two forms);
     /// under an integer exponent never a product or a power (those are
     /// flattened) and never a sum that is not primitive (integer coefficients
     /// with no common factor, the first term positive (for a constant plus
@@ -533,7 +545,10 @@ impl Expr {
     }
 
     /// Checks the invariants of the node (not of its children), the
-    /// specification the constructors implement.
+    /// specification the constructors implement: for a product, among
+    /// them, that each numeric radical is in normal form (`2*2^(1/2)`, not
+    /// `8^(1/2)`; `343^(1/5)`, not `7^(3/5)`) and that there is at most one
+    /// unless merging them would exceed the size limit (see [`Node::Product`]).
     ///
     /// ```
     /// assert!(kobai::read("2*x^2 + x*y - 1").unwrap().is_canonical());
@@ -574,6 +589,11 @@ impl Expr {
                         [(a, _), (b, _)] => a < b,
                         _ => true,
                     })
+                    && {
+                        let radicals: Vec<(Q, i64)> =
+                            factors.iter().filter_map(|(b, e)| merge_candidate(b, e)).collect();
+                        radicals.len() < 2 || merged_radicand(&radicals).is_none()
+                    }
             }
             Node::Pow(b, e) => !e.is_one() && !b.is_one() && (!e.is_zero() || b.is_zero()),
             Node::Call(..) => true,
@@ -709,6 +729,10 @@ impl Expr {
     /// power would move into the coefficient).
     pub(crate) fn product_with_exponent(coeff: Q, factors: &[(Expr, Expr)], at: usize, exp: &Q) -> Option<(Q, Expr)> {
         let (base, old) = factors.get(at)?;
+        // A numeric radical's new exponent may merge it with the others.
+        if base.as_num().is_some() {
+            return None;
+        }
         let remaining = if exp.is_zero() { factors.len() - 1 } else { factors.len() };
         if remaining < 2 || coeff.is_zero() {
             return None;
@@ -784,7 +808,7 @@ impl Expr {
     /// of a variable found in both are added (through `sums`, a memo of such
     /// additions). `None` when the general constructor is needed: a shared
     /// base that is not a variable, exponents that cancel, an `exp` factor
-    /// in both, or fewer than two factors left.
+    /// or a numeric radical in both, or fewer than two factors left.
     pub(crate) fn merged_product_term(
         coeff: Q,
         dfactors: &[(Expr, Expr)],
@@ -793,10 +817,12 @@ impl Expr {
         sums: &mut ExprPairMemo,
     ) -> Option<(Q, Expr)> {
         let is_exp = |b: &Expr| matches!(b.node(), Node::Call(Func::Exp, _));
-        if coeff.is_zero()
-            || (dfactors.iter().any(|(b, _)| is_exp(b))
-                && factors.iter().enumerate().any(|(j, (b, _))| j != skip && is_exp(b)))
-        {
+        let is_number = |b: &Expr| b.as_num().is_some();
+        let in_both = |p: &dyn Fn(&Expr) -> bool| {
+            dfactors.iter().any(|(b, _)| p(b)) && factors.iter().enumerate().any(|(j, (b, _))| j != skip && p(b))
+        };
+        // Numeric radicals in both merge into one.
+        if coeff.is_zero() || in_both(&is_exp) || in_both(&is_number) {
             return None;
         }
         let mut out: Vec<(Expr, Expr)> = Vec::with_capacity(dfactors.len() + factors.len());
@@ -941,20 +967,23 @@ impl Expr {
 }
 
 /// For a sum `s` under an integer exponent `k` whose content `c` is not 1:
-/// `(c^k, primitive part)`, when `c^k` is small enough to compute.
+/// `(c^k, primitive part)`, when `c^k` is small enough to compute (`c` and
+/// `1/c` always are, whatever their size: the sum holds them already, and
+/// a limit on them would make `3*(s*y)` and `(3*s)*y` two forms).
 fn sum_content(s: &Expr, k: &Expr) -> Option<(Q, Expr)> {
     if !matches!(s.node(), Node::Sum { .. }) {
         return None;
     }
     let k = k.as_num().and_then(Q::to_i64)?;
     let (content, primitive) = s.primitive_parts();
-    if content.is_one() || content.pow_would_exceed(k, FOLD_POWER_BITS) {
+    if content.is_one() || (k.unsigned_abs() != 1 && content.pow_would_exceed(k, FOLD_POWER_BITS)) {
         return None;
     }
     Some((content.pow(k)?, primitive))
 }
 
-/// The largest radicand, in bits, that numeric radicals are normalized for.
+/// The largest radicand, in bits, that numeric radicals are normalized for
+/// (and the largest root).
 const RADICAL_BITS: u64 = 4096;
 
 /// Writes `b^e` (b > 0, e not an integer) as `coeff · radicand^(1/q)` with
@@ -969,19 +998,95 @@ fn radical_parts(b: &Q, e: &Q) -> Option<(Q, Q, Q)> {
         let r = p.rem_euclid(q);
         let n = Q::from(b.numer());
         let d = Q::from(b.denom());
-        if b.bits().saturating_mul(q.unsigned_abs()) > RADICAL_BITS || b.pow_would_exceed(k, FOLD_POWER_BITS) {
+        // The radicand below has about n.bits()·r + d.bits()·(q - r) bits.
+        let den_bits = if d.is_one() { 0 } else { b.denom().bits() };
+        let radicand_bits = b
+            .numer()
+            .bits()
+            .saturating_mul(r.unsigned_abs())
+            .saturating_add(den_bits.saturating_mul((q - r).unsigned_abs()));
+        if q.unsigned_abs() > RADICAL_BITS || radicand_bits > RADICAL_BITS || b.pow_would_exceed(k, FOLD_POWER_BITS) {
             return None;
         }
         // b^(r/q) = (n^r · d^(q-r))^(1/q) / d
         let radicand = n.pow(r)?.mul(&d.pow(q - r)?);
         let (outside, inside) = extract_powers(&radicand.numer(), u32::try_from(q).ok()?);
         let coeff = b.pow(k)?.mul(&Q::from(outside)).div(&d)?;
-        if inside == num_bigint::BigInt::from(1) {
+        // The smallest root: 49^(1/10) is 7^(1/5), however it was built (for
+        // the primes below the trial-division bound, extract_powers already
+        // left no q-th power; this finds the perfect powers of the others).
+        let (inside, q) = smallest_root(Q::from(inside), q);
+        if q < 2 || inside.is_one() {
             return None; // a rational power, handled by numeric_power
         }
-        return Some((coeff, Q::from(inside), Q::new(1, q)));
+        return Some((coeff, inside, Q::new(1, q)));
     }
     None
+}
+
+/// `r^(1/q)` as `s^(1/m)` with `m` the smallest root: `r = s^(q/m)`, and
+/// `s` is no perfect p-th power for any prime p dividing `m`.
+fn smallest_root(mut r: Q, mut q: i64) -> (Q, i64) {
+    let mut p: i64 = 2;
+    let mut rest = q;
+    while p <= rest {
+        if rest % p == 0 {
+            while rest % p == 0 {
+                rest /= p;
+            }
+            while q % p == 0
+                && let Some(root) = u32::try_from(p).ok().and_then(|n| r.exact_root(n))
+            {
+                r = root;
+                q /= p;
+            }
+        }
+        p += 1;
+    }
+    (r, q)
+}
+
+/// For a factor `b^e` in the normal form of [`radical_parts`] (a positive
+/// integer radicand `b` under a root `e = 1/q`), `(b, q)`: the factors a
+/// product merges into one radical.
+fn merge_candidate(b: &Expr, e: &Expr) -> Option<(Q, i64)> {
+    let (b, e) = (b.as_num()?, e.as_num()?);
+    if b.is_negative() || !b.is_integer() || e.numer() != num_bigint::BigInt::from(1) {
+        return None;
+    }
+    let q = i64::try_from(e.denom()).ok()?;
+    if q < 2 || q.unsigned_abs() > RADICAL_BITS || b.bits() > RADICAL_BITS {
+        return None;
+    }
+    Some((b.clone(), q))
+}
+
+/// The radicand and root `(R, D)` with `Π b^(1/q) = R^(1/D)` for the
+/// radicals `(b, q)`, `D` the least common multiple of the roots: what a
+/// product merges its numeric radicals into. `None` when `R^(1/D)` would be
+/// too large to normalize (`R` or `D` more than [`RADICAL_BITS`]), in which
+/// case the radicals stay separate factors (sorted like any others).
+fn merged_radicand(radicals: &[(Q, i64)]) -> Option<(Q, i64)> {
+    let mut d: i64 = 1;
+    for (_, q) in radicals {
+        d = num_integer::Integer::lcm(&d, q);
+        if d.unsigned_abs() > RADICAL_BITS {
+            return None;
+        }
+    }
+    // A bound on the bits of R, before computing it.
+    let mut bits: u64 = 0;
+    for (b, q) in radicals {
+        bits = bits.saturating_add(b.bits().saturating_mul((d / q).unsigned_abs()));
+    }
+    if bits > RADICAL_BITS {
+        return None;
+    }
+    let mut r = Q::one();
+    for (b, q) in radicals {
+        r = r.mul(&b.pow(d / q)?);
+    }
+    Some((r, d))
 }
 
 /// True when the factor `b^e` is already in the form [`radical_parts`] gives.
@@ -1315,6 +1420,7 @@ impl ProductBuilder {
             }
             return again.build();
         }
+        merge_radicals(&mut self.coeff, &mut factors);
         factors.sort_by(|a, b| a.0.cmp(&b.0));
         if factors.is_empty() {
             return Expr::num(self.coeff);
@@ -1333,6 +1439,29 @@ impl ProductBuilder {
         }
         Expr::from_node(Node::Product { coeff: self.coeff, factors })
     }
+}
+
+/// Merges the numeric radicals among `factors` (see [`merge_candidate`])
+/// into one, `R^(1/D)` in the normal form of [`radical_parts`], its rational
+/// part moved into `coeff`: `7^(1/5)·49^(1/5)` is `343^(1/5)`, `2^(1/2)·3^(1/3)`
+/// is `72^(1/6)`, `2^(1/2)·8^(1/2)` is 4. Nothing changes when
+/// [`merged_radicand`] finds the result too large.
+fn merge_radicals(coeff: &mut Q, factors: &mut Vec<(Expr, Expr)>) {
+    let radicals: Vec<(Q, i64)> = factors.iter().filter_map(|(b, e)| merge_candidate(b, e)).collect();
+    if radicals.len() < 2 {
+        return;
+    }
+    let Some((r, d)) = merged_radicand(&radicals) else { return };
+    let merged = Expr::pow(&Expr::num(r), &Expr::num(Q::new(1, d)));
+    let (c, factor) = match merged.node() {
+        Node::Num(q) => (q.clone(), None),
+        Node::Pow(..) => (Q::one(), Some(merged.as_factor())),
+        Node::Product { coeff: c, factors: f } if f.len() == 1 => (c.clone(), f.first().cloned()),
+        _ => return,
+    };
+    factors.retain(|(b, e)| merge_candidate(b, e).is_none());
+    *coeff = coeff.mul(&c);
+    factors.extend(factor);
 }
 
 fn kind_rank(n: &Node) -> u8 {

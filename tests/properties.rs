@@ -610,6 +610,141 @@ fn canonical_form_does_not_depend_on_grouping() {
 }
 
 #[test]
+fn products_of_numeric_radicals_read_back_from_their_parenthesized_reading() {
+    // Found by the parse fuzz target: products of numeric radicals had more
+    // than one canonical form (`7^(1/5)*49^(1/5)` and `343^(1/5)`), so the
+    // same value read in two association orders lowered to different `Expr`s.
+    let cases = [
+        "x220R3EvvvvE0DvE0D3E 7^.20a^30E3E 7^.20a^E 7^.20vvvvE 7^55-4",
+        "5^9e-1k1192 *5^9e-1k1192192 *5^9e-1k1191k1192 *-p",
+        "5+751A444.5/715/791^-.7/7.5/715/791^-.7/7.5/715/791^-.7/715",
+        "(3(39e5^-2945-1777^-5942-1777554*w - 7)4E6U11 CCCC*w - 7)4EC",
+        "7^.20 * 7^.20 * 7^.20",
+        "5^0.9*5^0.9*5^0.9",
+    ];
+    let failures = failing_cases(&cases, |text| {
+        let e = read(text).map_err(|err| err.to_string())?;
+        let reading = kobai::parse(text).map_err(|err| err.to_string())?.to_string();
+        match read(&reading) {
+            Ok(back) if back == e && is_canonical_deep(&e) => Ok(()),
+            back => {
+                let message = format!("{e} reads as {reading:?}, which lowers to {back:?}");
+                Err(message.chars().take(600).collect())
+            }
+        }
+    });
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn numeric_radicals_print_in_their_one_form() {
+    let cases = [
+        ("sqrt(2)", "sqrt(2)"),
+        ("sqrt(8)", "2*sqrt(2)"),
+        ("1/sqrt(2)", "sqrt(2)/2"),
+        ("3^(1/3)", "3^(1/3)"),
+        ("sqrt(2)*sqrt(3)", "sqrt(6)"),
+        ("sqrt(2)*sqrt(8)", "4"),
+        ("7^(1/5)*49^(1/5)", "343^(1/5)"),
+        ("7^(3/5)", "343^(1/5)"),
+        ("49^(1/10)", "7^(1/5)"),
+        ("2^(1/2)*3^(1/3)", "72^(1/6)"),
+        ("5^0.9*5^0.9*5^0.9", "25*78125^(1/10)"),
+        ("(-2)^(1/3)*x*(-2)^(1/3)", "(-2)^(2/3)*x"),
+        ("(-8)^(1/3)*sqrt(2)", "-2*sqrt(2)"),
+    ];
+    let failures = failing_cases(&cases, |(input, want)| {
+        let e = read(input).map_err(|err| err.to_string())?;
+        let printed = kobai::text(&e);
+        if printed == *want && is_canonical_deep(&e) { Ok(()) } else { Err(format!("{e:?} prints as {printed:?}")) }
+    });
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A factor of a product of numeric radicals: `b^(p/q)` (a negative base
+/// only under an odd root, where it is real), a rational coefficient, or `x`.
+#[derive(Clone, Debug)]
+enum RadicalFactor {
+    Radical(i64, i64, i64),
+    Coeff(i64, i64),
+    X,
+}
+
+fn radical_factor() -> impl Strategy<Value = RadicalFactor> {
+    prop_oneof![
+        8 => (1i64..=50, -6i64..=6, 1i64..=6).prop_map(|(b, p, q)| RadicalFactor::Radical(b, p, q)),
+        1 => (1i64..=50, prop::sample::select(vec![-6i64, -4, -2, -1, 1, 2, 4, 6]), prop::sample::select(vec![1i64, 3, 5]))
+            .prop_map(|(b, p, q)| RadicalFactor::Radical(-b, p, q)),
+        1 => (-6i64..=6, 1i64..=6).prop_filter("nonzero", |(n, _)| *n != 0).prop_map(|(n, d)| RadicalFactor::Coeff(n, d)),
+        1 => Just(RadicalFactor::X),
+    ]
+}
+
+impl RadicalFactor {
+    fn expr(&self) -> Expr {
+        match self {
+            RadicalFactor::Radical(b, p, q) => Expr::pow(&Expr::int(*b), &Expr::num(Q::new(*p, *q))),
+            RadicalFactor::Coeff(n, d) => Expr::num(Q::new(*n, *d)),
+            RadicalFactor::X => Expr::symbol("x"),
+        }
+    }
+}
+
+/// The product of `items` multiplied pairwise: `picks` choose, in turn,
+/// which neighbours to multiply (an association order).
+fn associated_product(mut items: Vec<Expr>, picks: &[usize]) -> Expr {
+    let mut picks = picks.iter().cycle();
+    while items.len() > 1 {
+        let i = picks.next().map_or(0, |p| p % (items.len() - 1));
+        let b = items.remove(i + 1);
+        let a = items.remove(i);
+        items.insert(i, Expr::mul(&a, &b));
+    }
+    items.pop().unwrap_or_else(Expr::one)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn products_of_numeric_radicals_have_one_canonical_form(
+        (factors, shuffled) in prop::collection::vec(radical_factor(), 1..7)
+            .prop_flat_map(|f| (Just(f.clone()), Just(f).prop_shuffle())),
+        picks in prop::collection::vec(0usize..16, 1..8),
+    ) {
+        let items: Vec<Expr> = factors.iter().map(RadicalFactor::expr).collect();
+        let reference = Expr::product(items.clone());
+        // The same factors shuffled and multiplied in a random association order.
+        let grouped = associated_product(shuffled.iter().map(RadicalFactor::expr).collect(), &picks);
+        prop_assert!(is_canonical_deep(&reference), "{:?}: {:?} is not canonical", factors, reference);
+        prop_assert!(is_canonical_deep(&grouped), "{:?}: {:?} is not canonical", factors, grouped);
+        prop_assert_eq!(&grouped, &reference, "{:?} grouped {:?}", factors, picks);
+        let left = items.iter().fold(Expr::one(), |acc, f| Expr::mul(&acc, f));
+        prop_assert_eq!(&left, &reference, "{:?} from the left", factors);
+        // The value: e^D is the rational Π b^(p·D/q) (times x^D), D the
+        // least common multiple of the roots.
+        let d = factors.iter().fold(1i64, |d, f| match f {
+            RadicalFactor::Radical(_, _, q) => num_integer::Integer::lcm(&d, q),
+            _ => d,
+        });
+        let mut value = Q::one();
+        let mut xs = 0i64;
+        for f in &factors {
+            match f {
+                RadicalFactor::Radical(b, p, q) => value = value.mul(&Q::from(*b).pow(p * (d / q)).unwrap_or_else(Q::zero)),
+                RadicalFactor::Coeff(n, m) => value = value.mul(&Q::new(*n, *m).pow(d).unwrap_or_else(Q::zero)),
+                RadicalFactor::X => xs += d,
+            }
+        }
+        let want = Expr::mul(&Expr::num(value), &Expr::pow(&Expr::symbol("x"), &Expr::int(xs)));
+        prop_assert_eq!(Expr::pow(&reference, &Expr::int(d)), want, "{:?} = {} to the {}", factors, reference, d);
+        // And the printed form reads back as the same expression.
+        let printed = kobai::text(&reference);
+        prop_assert_eq!(read(&printed).ok(), Some(reference.clone()), "{:?} prints as {:?}", factors, printed);
+    }
+}
+
+#[test]
 fn q_to_i64_of_i64_min() {
     // i64::MIN is kept as a big rational (its negation does not fit), but
     // it is an integer that fits in i64.

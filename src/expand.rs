@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use crate::error::{Error, Result};
-use crate::expr::{Expr, Node};
+use crate::expr::{Expr, Func, Node};
 use crate::limits::Limits;
 use crate::number::Q;
 
@@ -19,8 +19,10 @@ use crate::number::Q;
 /// assert_eq!(x.to_string(), "4*w1^2 - 20*w1 + 25");
 /// ```
 ///
-/// Work that would produce more than `limits.max_terms` terms, or a power
-/// above `limits.max_exponent`, stops with [`Error::Limit`]:
+/// Work that would produce more than `limits.max_terms` terms, a power
+/// above `limits.max_exponent`, or a coefficient above
+/// `limits.max_number_bits` (refused before the work when a coefficient of
+/// the result is certain to be that large), stops with [`Error::Limit`]:
 ///
 /// ```
 /// let e = kobai::read("(a+b+c+d+e1)^200").unwrap();
@@ -87,6 +89,7 @@ impl Terms {
     }
 
     fn mul(&self, other: &Terms, limits: &Limits) -> Result<Terms> {
+        check_product_size(self, other, limits)?;
         let largest = |t: &Terms| t.map.values().map(Q::bits).max().unwrap_or(0);
         crate::poly::product_work(
             (self.map.len(), largest(self)),
@@ -113,7 +116,37 @@ impl Terms {
             }
         }
         map.retain(|_, c| !c.is_zero());
-        Ok(Terms { map })
+        Terms { map }.distribute_merged(limits)?.checked_size(limits)
+    }
+
+    /// Refuses a result with a coefficient above `limits.max_number_bits`.
+    fn checked_size(self, limits: &Limits) -> Result<Terms> {
+        if let Some(bits) = self.map.values().map(Q::bits).max()
+            && bits > limits.max_number_bits
+        {
+            return Err(crate::poly::number_limit(limits, bits));
+        }
+        Ok(self)
+    }
+
+    /// Expands the terms in which multiplying merged powers of a sum into a
+    /// positive integer power of it (`(x + 1)^(1/2)·(x + 1)^(1/2)` is
+    /// `x + 1`, `((x + 1)^(1/5))^5` too): the products of terms are formed
+    /// by `Expr::mul` and `Expr::pow`, which do not distribute.
+    fn distribute_merged(mut self, limits: &Limits) -> Result<Terms> {
+        if !self.map.keys().any(has_sum_to_natural_power) {
+            return Ok(self);
+        }
+        let merged: Vec<Expr> = self.map.keys().filter(|t| has_sum_to_natural_power(t)).cloned().collect();
+        for t in merged {
+            if let Some(c) = self.map.remove(&t) {
+                self.add_scaled(expand_terms(&t, limits)?, &c);
+                if self.map.len() > limits.max_terms {
+                    return Err(too_many_terms(limits, self.map.len()));
+                }
+            }
+        }
+        Ok(self)
     }
 
     fn pow(&self, k: u64, limits: &Limits) -> Result<Terms> {
@@ -140,11 +173,16 @@ impl Terms {
                 flag: "--max-terms",
             });
         }
+        check_power_size(self, k, limits)?;
+        if n >= 2 && k >= 2 {
+            let widest = self.map.values().map(Q::bits).max().unwrap_or(0);
+            crate::poly::power_work(estimate, k, widest, limits)?;
+        }
         if n >= 2
             && k >= 2
             && let Some(power) = self.pow_multinomial(k)
         {
-            return Ok(power);
+            return power.distribute_merged(limits)?.checked_size(limits);
         }
         let mut result = Terms::constant(Q::one());
         let mut base = self.clone();
@@ -275,6 +313,168 @@ impl<'a> Level<'a> {
     }
 }
 
+/// Terms as exponent vectors with their coefficients.
+type Rows<'a> = Vec<(Vec<Q>, &'a Q)>;
+
+/// The terms of each of `sums` as exponent vectors over one list of bases
+/// (with their coefficients), when every term is `1` or a product of symbols
+/// and of calls other than `exp` to rational powers: multiplying such terms
+/// adds their vectors and folds nothing into the coefficient (see
+/// `ProductBuilder`), as for monomials with rational exponents. `None`
+/// otherwise, or when the vectors would take much memory.
+fn exponent_vectors<'a>(sums: &[&'a Terms]) -> Option<Vec<Rows<'a>>> {
+    type Sparse<'a> = Vec<(Vec<(usize, Q)>, &'a Q)>;
+    let atom = |b: &Expr| match b.node() {
+        Node::Sym(_) => true,
+        Node::Call(f, _) => *f != Func::Exp,
+        _ => false,
+    };
+    let one = Expr::one();
+    let mut index: HashMap<Expr, usize> = HashMap::new();
+    let mut sparse: Vec<Sparse<'a>> = Vec::with_capacity(sums.len());
+    for s in sums {
+        let mut rows: Sparse<'a> = Vec::with_capacity(s.map.len());
+        for (t, c) in &s.map {
+            let factors: Vec<(&Expr, &Expr)> = match t.node() {
+                Node::Num(_) if t.is_one() => Vec::new(),
+                Node::Sym(_) | Node::Call(..) => vec![(t, &one)],
+                Node::Pow(b, x) => vec![(b, x)],
+                Node::Product { coeff, factors } if coeff.is_one() => factors.iter().map(|(b, x)| (b, x)).collect(),
+                _ => return None,
+            };
+            let mut row = Vec::with_capacity(factors.len());
+            for (b, x) in factors {
+                if !atom(b) {
+                    return None;
+                }
+                let q = x.as_num()?.clone();
+                let next = index.len();
+                let i = *index.entry(b.clone()).or_insert(next);
+                row.push((i, q));
+            }
+            rows.push((row, c));
+        }
+        sparse.push(rows);
+    }
+    let n = index.len();
+    let total: usize = sparse.iter().map(Vec::len).sum();
+    if n.saturating_mul(total) > 1 << 20 {
+        return None;
+    }
+    let dense = sparse
+        .into_iter()
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(row, c)| {
+                    let mut v = vec![Q::zero(); n];
+                    for (i, q) in row {
+                        if let Some(slot) = v.get_mut(i) {
+                            *slot = q;
+                        }
+                    }
+                    (v, c)
+                })
+                .collect()
+        })
+        .collect();
+    Some(dense)
+}
+
+/// For each of a list of monomial orders on rational exponent vectors (the
+/// graded lexicographic one, and the lexicographic ones with one base
+/// first), the indices of the first and the last of `rows` in it. The first
+/// term of a product in a monomial order is the product of the first terms
+/// of the factors, whatever cancels elsewhere; the same for the last.
+fn extreme_rows(rows: &[(Vec<Q>, &Q)]) -> Vec<(usize, usize)> {
+    let n = rows.first().map_or(0, |r| r.0.len());
+    let mut out = Vec::with_capacity(n + 1);
+    if rows.is_empty() {
+        return out;
+    }
+    let zero = Q::zero();
+    let degrees: Vec<Q> = rows.iter().map(|r| r.0.iter().fold(Q::zero(), |acc, q| acc.add(q))).collect();
+    for order in 0..=n {
+        // Order 0 weighs by degree, order i + 1 by the exponent of base i.
+        let key = |t: usize| {
+            let v = rows.get(t).map_or(&[][..], |r| &r.0[..]);
+            let weight = if order == 0 { degrees.get(t) } else { v.get(order - 1) };
+            (weight.unwrap_or(&zero), v)
+        };
+        let (mut first, mut last) = (0, 0);
+        for t in 1..rows.len() {
+            if key(t) > key(first) {
+                first = t;
+            }
+            if key(t) < key(last) {
+                last = t;
+            }
+        }
+        out.push((first, last));
+    }
+    out
+}
+
+/// The tree expander's version of `Poly::pow`'s early refusal: `a^k`
+/// refused before any work when the `k`-th power of the coefficient of a
+/// term that comes first or last in a monomial order (exactly a
+/// coefficient of the result) exceeds `limits.max_number_bits`; its
+/// numerator and denominator have at least `k·(b - 1) + 1` bits each for
+/// `b`-bit ones. Only for terms that multiply as monomials (see
+/// `exponent_vectors`); the result's size is checked after the work anyway.
+fn check_power_size(a: &Terms, k: u64, limits: &Limits) -> Result<()> {
+    let lower = |bits: u64| bits.saturating_sub(2).saturating_mul(k).saturating_add(2);
+    let widest = a.map.values().map(Q::bits).max().unwrap_or(0);
+    if lower(widest) <= limits.max_number_bits {
+        return Ok(());
+    }
+    let Some(vectors) = exponent_vectors(&[a]) else { return Ok(()) };
+    let Some(rows) = vectors.first() else { return Ok(()) };
+    let bits = |t: usize| rows.get(t).map_or(0, |r| r.1.bits());
+    let certain = extreme_rows(rows).into_iter().map(|(f, l)| bits(f).max(bits(l))).max().unwrap_or(0);
+    let bound = lower(certain);
+    if bound > limits.max_number_bits {
+        return Err(crate::poly::number_limit_ahead(limits, bound));
+    }
+    Ok(())
+}
+
+/// The same for `a·b`: the products of the coefficients of the first terms
+/// in a monomial order (and of the last ones) are coefficients of the result.
+fn check_product_size(a: &Terms, b: &Terms, limits: &Limits) -> Result<()> {
+    let widest = |t: &Terms| t.map.values().map(Q::bits).max().unwrap_or(0);
+    // A product of rationals has at most the bits of both.
+    if widest(a).saturating_add(widest(b)) <= limits.max_number_bits {
+        return Ok(());
+    }
+    let Some(vectors) = exponent_vectors(&[a, b]) else { return Ok(()) };
+    let (Some(ra), Some(rb)) = (vectors.first(), vectors.get(1)) else { return Ok(()) };
+    let product_bits = |i: usize, j: usize| match (ra.get(i), rb.get(j)) {
+        (Some(x), Some(y)) => x.1.mul(y.1).bits(),
+        _ => 0,
+    };
+    for (&(fa, la), &(fb, lb)) in extreme_rows(ra).iter().zip(&extreme_rows(rb)) {
+        let bits = product_bits(fa, fb).max(product_bits(la, lb));
+        if bits > limits.max_number_bits {
+            return Err(crate::poly::number_limit_ahead(limits, bits));
+        }
+    }
+    Ok(())
+}
+
+/// True when the monic term `t` is a sum or has a sum as a factor under a
+/// positive integer exponent: a term that `expand` must distribute.
+fn has_sum_to_natural_power(t: &Expr) -> bool {
+    let natural_sum = |b: &Expr, x: &Expr| {
+        matches!(b.node(), Node::Sum { .. }) && x.as_num().is_some_and(|q| q.is_integer() && q.signum() > 0)
+    };
+    match t.node() {
+        Node::Sum { .. } => true,
+        Node::Pow(b, x) => natural_sum(b, x),
+        Node::Product { factors, .. } => factors.iter().any(|(b, x)| natural_sum(b, x)),
+        Node::Num(_) | Node::Sym(_) | Node::Call(..) => false,
+    }
+}
+
 fn too_many_terms(limits: &Limits, reached: usize) -> Error {
     Error::Limit {
         what: "number of terms",
@@ -326,7 +526,7 @@ fn expand_terms(e: &Expr, limits: &Limits) -> Result<Terms> {
         Node::Call(f, a) => {
             let inner = expand(a, limits)?;
             let (c, t) = Expr::call(*f, &inner).split_coeff();
-            Ok(Terms::single(c, t))
+            Terms::single(c, t).distribute_merged(limits)
         }
     }
 }
@@ -339,7 +539,7 @@ fn expand_power(base: &Expr, exp: &Expr, limits: &Limits) -> Result<Terms> {
         Some(k) if inner.map.len() > 1 => inner.pow(k.unsigned_abs(), limits),
         _ => {
             let (c, t) = Expr::pow(&inner.into_expr(), &exp).split_coeff();
-            Ok(Terms::single(c, t))
+            Terms::single(c, t).distribute_merged(limits)
         }
     }
 }

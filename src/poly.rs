@@ -70,11 +70,22 @@ fn terms_limit(limits: &Limits, reached: String) -> Error {
     Error::Limit { what: "number of terms", limit: limits.max_terms as u64, reached, flag: "--max-terms" }
 }
 
-fn number_limit(limits: &Limits, bits: u64) -> Error {
+pub(crate) fn number_limit(limits: &Limits, bits: u64) -> Error {
     Error::Limit {
         what: "size of a number",
         limit: limits.max_number_bits,
         reached: format!("a coefficient of {bits} bits"),
+        flag: "--max-number-bits",
+    }
+}
+
+/// The same, for a size known before the work: `bits` is a certain lower
+/// bound on the size of a coefficient of the result.
+pub(crate) fn number_limit_ahead(limits: &Limits, bits: u64) -> Error {
+    Error::Limit {
+        what: "size of a number",
+        limit: limits.max_number_bits,
+        reached: format!("a coefficient of at least {bits} bits"),
         flag: "--max-number-bits",
     }
 }
@@ -113,6 +124,27 @@ pub(crate) fn product_work(a: (usize, u64), b: (usize, u64), pair_words: u64, li
                 b.0,
                 a.1.max(b.1),
                 work
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses `p^k` by the multinomial theorem (`compositions` products of
+/// powers of `p`'s terms) when multiplying its coefficients, of up to
+/// `widest` bits in `p` and so up to about `k·widest` in the result, would
+/// cost more than producing `limits.max_terms` terms (in the units of
+/// `product_work`). For when no coefficient of the result is certainly too
+/// large (that is refused earlier) but the work is.
+pub(crate) fn power_work(compositions: u64, k: u64, widest: u64, limits: &Limits) -> Result<()> {
+    let half = k.saturating_mul(widest) / 128 + 1;
+    let work = compositions.saturating_mul(half.saturating_mul(half)) / WORDS_PER_TERM;
+    if work > limits.max_terms as u64 {
+        return Err(terms_limit(
+            limits,
+            format!(
+                "a power {k} of a sum with numbers of up to {widest} bits forms {compositions} products of numbers of up to {} bits: as much work as producing {work} terms",
+                k.saturating_mul(widest)
             ),
         ));
     }
@@ -611,6 +643,7 @@ impl Poly {
         if let Some(product) = kernel::mul(&a, &b, limits) {
             return product;
         }
+        a.check_product_size(&b, limits)?;
         product_work(
             (a.num_terms(), a.coeffs.iter().map(Q::bits).max().unwrap_or(0)),
             (b.num_terms(), b.coeffs.iter().map(Q::bits).max().unwrap_or(0)),
@@ -677,6 +710,7 @@ impl Poly {
                 format!("a {n}-term polynomial to the power {k} has up to {estimate} terms"),
             ));
         }
+        self.check_power_size(k, limits)?;
         if let Some(power) = kernel::pow_multinomial(self, k, limits) {
             return power;
         }
@@ -693,6 +727,86 @@ impl Poly {
             }
         }
         Ok(result)
+    }
+
+    /// The indices of terms that come first in some monomial order, or last:
+    /// the graded lexicographic order of the terms, and the lexicographic
+    /// orders with one generator first (then all in their order). The first
+    /// term of a product in a monomial order is the product of the first
+    /// terms of the factors, and its coefficient the product of theirs,
+    /// whatever cancels elsewhere; the same for the last terms.
+    fn extreme_terms(&self) -> Vec<(usize, usize)> {
+        let n = self.gens.len();
+        let count = self.num_terms();
+        let mut out = Vec::with_capacity(2 * n + 2);
+        if count == 0 {
+            return out;
+        }
+        out.push((0, count - 1));
+        for i in 0..n {
+            let key = |t: usize| {
+                let e = self.monomial(t);
+                (e.get(i).copied().unwrap_or(0), e)
+            };
+            let (mut first, mut last) = (0, 0);
+            for t in 1..count {
+                if key(t) > key(first) {
+                    first = t;
+                }
+                if key(t) < key(last) {
+                    last = t;
+                }
+            }
+            out.push((first, last));
+        }
+        out
+    }
+
+    /// Refuses `self^k` before any work when a coefficient of the result
+    /// certainly exceeds `limits.max_number_bits`: for a term that comes
+    /// first or last in a monomial order (see `extreme_terms`), the
+    /// coefficient of its `k`-th power in `self^k` is exactly its own
+    /// coefficient to the `k`-th power, and the numerator and denominator of
+    /// `c^k` have at least `k·(b - 1) + 1` bits each for `b`-bit ones.
+    fn check_power_size(&self, k: u64, limits: &Limits) -> Result<()> {
+        let lower = |bits: u64| bits.saturating_sub(2).saturating_mul(k).saturating_add(2);
+        let widest = self.coeffs.iter().map(Q::bits).max().unwrap_or(0);
+        if lower(widest) <= limits.max_number_bits {
+            return Ok(());
+        }
+        let coeff_bits = |t: usize| self.coeffs.get(t).map(Q::bits).unwrap_or(0);
+        let certain =
+            self.extreme_terms().into_iter().map(|(f, l)| coeff_bits(f).max(coeff_bits(l))).max().unwrap_or(0);
+        let bound = lower(certain);
+        if bound > limits.max_number_bits {
+            return Err(number_limit_ahead(limits, bound));
+        }
+        Ok(())
+    }
+
+    /// Refuses `self·other` (in the same generators) before any work when a
+    /// coefficient of the result certainly exceeds `limits.max_number_bits`:
+    /// the products of the coefficients of the first terms in a monomial
+    /// order (and of the last ones) are coefficients of the result.
+    fn check_product_size(&self, other: &Poly, limits: &Limits) -> Result<()> {
+        let widest = |p: &Poly| p.coeffs.iter().map(Q::bits).max().unwrap_or(0);
+        // A product of rationals has at most the bits of both.
+        if widest(self).saturating_add(widest(other)) <= limits.max_number_bits {
+            return Ok(());
+        }
+        let product_bits = |i: usize, j: usize| match (self.coeffs.get(i), other.coeffs.get(j)) {
+            (Some(x), Some(y)) => x.mul(y).bits(),
+            _ => 0,
+        };
+        let ours = self.extreme_terms();
+        let theirs = other.extreme_terms();
+        for (&(fa, la), &(fb, lb)) in ours.iter().zip(&theirs) {
+            let bits = product_bits(fa, fb).max(product_bits(la, lb));
+            if bits > limits.max_number_bits {
+                return Err(number_limit_ahead(limits, bits));
+            }
+        }
+        Ok(())
     }
 
     /// The partial derivative with respect to generator `var` (zero when

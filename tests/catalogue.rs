@@ -560,5 +560,11 @@ fn fuzz_findings() {
         expand("5^0.9*5^0.9*5^0.9", 0, "25*78125^(1/10)").exactly(),
         expand("sqrt(2)*3^(1/3)", 0, "72^(1/6)").exactly(),
         expand("sqrt(2)*sqrt(8)", 0, "4").exactly(),
+        // The fifth power of a fifth root of a sum was left as the sum
+        // times the rest, so expanding twice changed it (expand target).
+        expand("(y - v*(a + b)^(1/5))^5", 0, "- a*v^5 - b*v^5").within(FAST),
+        // A power of a sum with 20,000-bit coefficients ran 12 s before the
+        // number-size limit stopped it (roundtrip target): it is refused first.
+        expand("(N51/111^9991-1151019860^50jw0-d91x5)^50", 2, "a coefficient of at least 3394152 bits").within(FAST),
     ]);
 }

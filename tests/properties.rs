@@ -800,3 +800,124 @@ fn the_oracle_is_defined_at_most_random_points() {
     assert!(derivative * 10 >= total * 6, "exact derivatives at only {derivative} of {total} points");
     assert!(float * 10 >= total * 4, "float derivatives at only {float} of {total} points");
 }
+
+/// True when no sum is left where `expand` must distribute it: as a term of
+/// a sum, or under a positive integer power (exponent 1 in a product
+/// included), at any depth.
+fn no_sum_to_distribute(e: &Expr) -> bool {
+    let natural = |x: &Expr| x.as_num().is_some_and(|q| q.is_integer() && q.signum() > 0);
+    let is_sum = |b: &Expr| matches!(b.node(), kobai::Node::Sum { .. });
+    match e.node() {
+        kobai::Node::Num(_) | kobai::Node::Sym(_) => true,
+        kobai::Node::Sum { terms, .. } => terms.iter().all(|(t, _)| !is_sum(t) && no_sum_to_distribute(t)),
+        kobai::Node::Product { factors, .. } => factors
+            .iter()
+            .all(|(b, x)| !(is_sum(b) && natural(x)) && no_sum_to_distribute(b) && no_sum_to_distribute(x)),
+        kobai::Node::Pow(b, x) => !(is_sum(b) && natural(x)) && no_sum_to_distribute(b) && no_sum_to_distribute(x),
+        kobai::Node::Call(_, a) => no_sum_to_distribute(a),
+    }
+}
+
+/// A fuzz finding: the fifth power of a fifth root of a sum, formed while
+/// multiplying out, is the sum itself, and must be distributed by the same
+/// `expand`.
+#[test]
+fn expand_distributes_sums_that_radicals_merge_into() {
+    let e = read("(y134Z\n\n-v(ta--r\naat\n+get)^2e-1x1get)^05").unwrap();
+    let x = expand(&e, &limits()).unwrap();
+    assert!(no_sum_to_distribute(&x), "{x}");
+    assert!(x.to_string().contains("- aat*r*v^5*x1get^5 - get*v^5*x1get^5 - ta*v^5*x1get^5"), "{x}");
+    assert_eq!(expand(&x, &limits()), Ok(x));
+    for (text, want) in [
+        ("(a + b*(c + d)^(1/2))^2", "a^2 + 2*a*b*sqrt(c + d) + b^2*c + b^2*d"),
+        ("(a + (a + b)^(1/2))*(a + b)^(1/2)", "a*sqrt(a + b) + a + b"),
+        ("(x + 1)^(1/3)*(x + 1)^(2/3)*y", "x*y + y"),
+        ("((c + d)^(1/2)*(e1 + 1) - (c + d)^(1/2)*e1)^2", "c + d"),
+    ] {
+        let x = expand(&read(text).unwrap(), &limits()).unwrap();
+        assert_eq!(x, read(want).unwrap(), "expand {text} = {x}");
+        assert_eq!(expand(&x, &limits()), Ok(x), "expand {text} twice");
+    }
+}
+
+/// `(a·x + b·y·R^(j/k))^n`, times `(z + c·R^(m/k))` when `second`, with the
+/// radicand `R = r·x + s·z + t` and `t` chosen so that `R = w^k` at the
+/// point: the text, the point and the exact value there (`R^(j/k) = w^j`
+/// for `w > 0`).
+fn radical_power_case() -> impl Strategy<Value = (String, Point, Q)> {
+    let coeffs = (-3i64..=3, -3i64..=3, -3i64..=3, -3i64..=3, -3i64..=3);
+    let shape = (2i64..=4, 1i64..=8, 1i64..=5, prop::option::of((1i64..=8, -3i64..=3)));
+    let w = (1i64..=4, 1i64..=3).prop_map(|(n, d)| Q::new(n, d));
+    (coeffs, shape, w, oracle::point()).prop_map(|((a, b, r, s, c0), (k, j, n, second), w, pt)| {
+        let q = |i: i64| Q::from(i);
+        let (x, y, z) = (pt["x"].clone(), pt["y"].clone(), pt["z"].clone());
+        let wk = w.pow(k).unwrap();
+        let t = wk.sub(&q(r).mul(&x)).sub(&q(s).mul(&z));
+        let radical = |p: i64| format!("({r}*x + {s}*z + ({t}))^({p}/{k})");
+        let mut text = format!("({a}*x + {b}*y*{})^{n}", radical(j));
+        let inner = q(a).mul(&x).add(&q(b).mul(&y).mul(&w.pow(j).unwrap()));
+        let mut value = inner.pow(n).unwrap();
+        if let Some((m, c)) = second {
+            let m = if c0 < 0 { -m } else { m };
+            text = format!("{text}*(z + {c}*{})", radical(m));
+            value = value.mul(&z.add(&q(c).mul(&w.pow(m).unwrap())));
+        }
+        (text, pt, value)
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn expand_of_rational_powers_of_sums_is_final_and_exact((text, pt, value) in radical_power_case()) {
+        let e = read(&text).map_err(|err| TestCaseError::fail(format!("{text:?}: {err}")))?;
+        let x = expand(&e, &limits()).map_err(|err| TestCaseError::fail(format!("expand {text:?}: {err}")))?;
+        prop_assert!(is_canonical_deep(&x), "expand {:?} = {:?} is not canonical", text, x);
+        prop_assert!(no_sum_to_distribute(&x), "expand {:?} = {} leaves a sum to distribute", text, x);
+        prop_assert_eq!(expand(&x, &limits()), Ok(x.clone()), "expanding {:?} twice", text);
+        prop_assert_eq!(kobai_exact_at(&e, &pt), Ok(Some(value.clone())), "{:?} at {:?}", text, pt);
+        prop_assert_eq!(kobai_exact_at(&x, &pt), Ok(Some(value)), "expand {:?} = {} at {:?}", text, x, pt);
+    }
+}
+
+fn is_early_number_limit(r: &kobai::Result<Expr>) -> bool {
+    matches!(r, Err(Error::Limit { what: "size of a number", flag: "--max-number-bits", reached, .. })
+        if reached.starts_with("a coefficient of at least"))
+}
+
+/// A fuzz finding: a power whose result certainly has a coefficient above
+/// the number-size limit is refused before the work (which took seconds),
+/// in the polynomial kernel and in the tree expander.
+#[test]
+fn powers_and_products_with_too_large_coefficients_are_refused_up_front() {
+    let power = "(N51/111^9991-1151019860^50jw0-d91x5)^50";
+    let r = expand(&read(power).unwrap(), &limits());
+    assert!(is_early_number_limit(&r), "{r:?}");
+    let message = r.unwrap_err().to_string();
+    assert!(message.contains("a coefficient of at least 3394152 bits"), "{message}");
+    // Not a polynomial: the tree expander.
+    let r = expand(&read("(N51/111^9991-1151019860^50jw0-d91x5+sin(q))^50").unwrap(), &limits());
+    assert!(is_early_number_limit(&r), "{r:?}");
+    // Products and powers of sums with large coefficients: the coefficient
+    // of x*y is 3^800, of y^3 3^1200.
+    let small = limits().with_max_number_bits(1000);
+    for text in ["(x + 3^400*y)*(3^400*x + 1)", "(x + 3^400*y + sin(z))*(3^400*x + 1)", "(x + 3^400*y + 1)^3"] {
+        let r = expand(&read(text).unwrap(), &small);
+        assert!(is_early_number_limit(&r), "{text}: {r:?}");
+    }
+}
+
+/// Only certain bounds refuse: a product of large coefficients that cancel
+/// into small ones is computed.
+#[test]
+fn large_coefficients_that_cancel_are_not_refused() {
+    let small = limits().with_max_number_bits(1000);
+    for (text, want) in [
+        ("(x + 3^400)*(y + 1)/3^400", "x*y/3^400 + x/3^400 + y + 1"),
+        ("(x + 3^400 + sin(z))*(y + 1)/3^400", "x*y/3^400 + x/3^400 + y*sin(z)/3^400 + sin(z)/3^400 + y + 1"),
+    ] {
+        let x = expand(&read(text).unwrap(), &small).unwrap();
+        assert_eq!(x, read(want).unwrap(), "expand {text} = {x}");
+    }
+}

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::{Poly, number_limit, product_work, terms_limit};
+use super::{Poly, number_limit, power_work, product_work, terms_limit};
 use crate::error::Result;
 use crate::expr::FxHasher;
 use crate::limits::Limits;
@@ -425,6 +425,10 @@ pub(super) fn pow_multinomial(p: &Poly, k: u64, limits: &Limits) -> Option<Resul
         return None;
     }
     let packing = Packing::new(&bounds)?;
+    let widest = p.coeffs.iter().map(Q::bits).max().unwrap_or(0);
+    if let Err(e) = power_work(compositions, k, widest, limits) {
+        return Some(Err(e));
+    }
     // Integer coefficients whose absolute sum to the k-th power stays below
     // 2^120 bound every partial product (and k < 120, so the binomial steps).
     let integers: Option<Vec<i128>> =

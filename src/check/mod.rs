@@ -788,6 +788,8 @@ pub(crate) const SAMPLE_BITS: u64 = 128;
 /// Enclosures that overlap count as agreement when narrower than
 /// `2^-AGREEMENT_BITS` times the larger of 1 and the value (19 digits).
 pub(crate) const AGREEMENT_BITS: u64 = 64;
+/// Enclosures that agree must also be narrower than 2^-this absolutely.
+pub(crate) const AGREEMENT_FLOOR_BITS: u64 = 16;
 
 /// How many small-integer points sampling tries before random ones.
 const SMALL_POINTS: usize = 20;
@@ -818,14 +820,27 @@ fn compare_at(
     let li = arith.enclose_at(left, &point).ok()?;
     let ri = arith.enclose_at(right, &point).ok()?;
     let (l, r) = values_at(left, right, &point)?;
-    if li.disjoint(&ri) {
+    // Rational values are compared exactly: at 2^6104 an enclosure of
+    // 128 bits cannot tell E from E + 1.
+    let exact = match (l.as_num(), r.as_num()) {
+        (Some(a), Some(b)) => Some(a == b),
+        _ => None,
+    };
+    if exact == Some(false) || (exact.is_none() && li.disjoint(&ri)) {
         let left = SideValue { approx: approximate(&l, &li), exact: l };
         let right = SideValue { approx: approximate(&r, &ri), exact: r };
         return Some(Ok(Counterexample { point, left, right }));
     }
-    // Overlapping enclosures count as agreement only when they are narrow:
-    // `sin` of a huge argument may be known only to lie in [-1, 1].
-    (li.narrow(AGREEMENT_BITS) && ri.narrow(AGREEMENT_BITS)).then_some(Err(()))
+    if exact == Some(true) {
+        return Some(Err(()));
+    }
+    // Overlapping enclosures count as agreement only when they are narrow,
+    // relative to the values and also absolutely, so that a difference of
+    // more than 2^-AGREEMENT_FLOOR_BITS would have separated them: `sin` of
+    // a huge argument may be known only to lie in [-1, 1], and a huge value
+    // only to its leading 128 bits.
+    let narrow = |i: &Interval| i.narrow(AGREEMENT_BITS) && i.narrow_absolutely(AGREEMENT_FLOOR_BITS);
+    (narrow(&li) && narrow(&ri)).then_some(Err(()))
 }
 
 fn sample(left: &Expr, right: &Expr, vars: &[Symbol], options: &CheckOptions) -> Result<Sampled> {

@@ -7,8 +7,8 @@
 #   bench/compare.sh --quick              the smallest size of each workload (~3 min)
 #   bench/compare.sh --only W2,W4F --systems symengine,flint --limit 75
 #
-# Needs python3 with the peers (pip install sympy symengine symbolica python-flint numpy)
-# and ../shared/bench (or PEERS=path). Results and the table go to $BENCH_OUT
+# Needs python3 with the peers (installed with pip when one is missing: sympy,
+# symengine, symbolica, python-flint, numpy) and ../shared/bench (or PEERS=path). Results and the table go to $BENCH_OUT
 # (default target/bench-compare); the table is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,9 @@ mkdir -p "$OUT"
 rm -f "$OUT/results.tsv" "$OUT/raw.log" "$OUT/kobai.txt" "$OUT/kobai_1thread.txt" "$OUT/process.txt" "$OUT/w1_process.txt"
 wants() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
+# The peers, installed when one is missing.
+python3 -c "import sympy, symengine, symbolica, flint, numpy" 2>/dev/null \
+    || python3 -m pip install --quiet sympy==1.14.0 symengine==0.15.0 symbolica==3.0.2 python-flint==0.9.0 numpy==2.4.6
 echo "== machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee "$OUT/machine.txt"
 python3 -c "import sympy, symengine, symbolica, flint, numpy; print('== peers: sympy', sympy.__version__, '| symengine', symengine.__version__, '| symbolica', symbolica.get_version(), '| python-flint', flint.__version__, '| numpy', numpy.__version__)" | tee -a "$OUT/machine.txt"
 

@@ -118,20 +118,30 @@ pub enum Node {
         /// The other terms with their coefficients.
         terms: Vec<(Expr, Q)>,
     },
-    /// `coeff · Π base^exponent`: bases sorted by `Ord`, distinct, never a
-    /// number with an exponent that folds to a rational (`2^(1/2)` stays);
+    /// `coeff · Π base^exponent`: factors sorted by `Ord`, bases distinct
+    /// (but see below), never a number with an exponent that folds to a
+    /// rational (`2^(1/2)` stays);
     /// a numeric radical (a positive rational base under a non-integer
-    /// exponent) is written `c·R^(1/D)` with its rational part `c` in the
-    /// coefficient, `R` a positive integer free of perfect D-th powers (as
-    /// far as trial division by the primes below 1000 finds them) and `D`
-    /// the smallest root (`R` is no perfect power of a prime dividing `D`):
-    /// `8^(1/2)` is `2·2^(1/2)`, `7^(3/5)` is `343^(1/5)`, `49^(1/10)` is
-    /// `7^(1/5)`, `(1/2)^(1/2)` is `(1/2)·2^(1/2)`; all of a product's numeric
-    /// radicals are merged into one such factor, under the least common
-    /// multiple of their roots (`2^(1/2)·3^(1/3)` is `72^(1/6)`), unless the
-    /// merged radicand `R` or root `D` would exceed 4096 (bits), in which case
-    /// they stay separate factors in the usual order (and a value built in
-    /// two groupings may then have two forms);
+    /// exponent) is normalized from the exponents it gives the keys of its
+    /// base: the primes below 1000, and the rough part trial division by them
+    /// leaves (prime factors above 1000 only), reduced to no perfect power
+    /// (`1018081` is `1009^2`); a numerator or denominator of more than 4096
+    /// bits is a key of its own. Under each key the integer part of the
+    /// exponent moves into the coefficient (`8^(1/2)` is `2·2^(1/2)`,
+    /// `(1/2)^(1/2)` is `(1/2)·2^(1/2)`, `7951^(3/2)` is `7951·7951^(1/2)`);
+    /// the fractional parts of the small primes merge into one `R^(1/D)`, `D`
+    /// the least common multiple of their denominators (`7^(3/5)` is
+    /// `343^(1/5)`, `49^(1/10)` is `7^(1/5)`, `2^(1/2)·3^(1/3)` is
+    /// `72^(1/6)`), unless `R` or `D` would exceed 4096 (bits), in which case
+    /// each prime is a factor of its own; any other key is a factor of its
+    /// own, never merged (`2^(1/2)·1009^(1/2)` stays two factors, and
+    /// `7951^(1/2)·7951^(1/2)` is 7951). A radical never merges into another
+    /// power of the same base: `7^n·7^(1/5)` keeps both factors, ordered by
+    /// exponent (the one case of a base found twice). All of this depends
+    /// only on the exponents collected under each key, so a product of
+    /// numeric radicals has one form whatever the grouping of its factors
+    /// (as long as the powers moved into the coefficient stay below the
+    /// 100,000 bits the constructors compute powers to);
     /// under an integer exponent never a product or a power (those are
     /// flattened) and never a sum that is not primitive (integer coefficients
     /// with no common factor, the first term positive (for a constant plus
@@ -477,12 +487,11 @@ impl Expr {
             if let Some(q) = numeric_power(b, e) {
                 return Expr::num(q);
             }
-            if let Some((coeff, radicand, root)) = radical_parts(b, e) {
-                let radical = Expr::from_node(Node::Pow(Expr::num(radicand), Expr::num(root)));
-                if coeff.is_one() {
-                    return radical;
-                }
-                return Expr::from_node(Node::Product { coeff, factors: vec![radical.as_factor()] });
+            if is_radical(b, e) {
+                // A numeric radical has the normal form of a product's.
+                let mut acc = ProductBuilder::new();
+                acc.push_factor(base.clone(), exp.clone());
+                return acc.build();
             }
             return Expr::from_node(Node::Pow(base.clone(), exp.clone()));
         }
@@ -546,9 +555,10 @@ impl Expr {
 
     /// Checks the invariants of the node (not of its children), the
     /// specification the constructors implement: for a product, among
-    /// them, that each numeric radical is in normal form (`2*2^(1/2)`, not
-    /// `8^(1/2)`; `343^(1/5)`, not `7^(3/5)`) and that there is at most one
-    /// unless merging them would exceed the size limit (see [`Node::Product`]).
+    /// them, that its numeric radicals are in the normal form of
+    /// [`Node::Product`] (`2*2^(1/2)`, not `8^(1/2)`; `343^(1/5)`, not
+    /// `7^(3/5)`; `72^(1/6)`, not `2^(1/2)*3^(1/3)`), computed again from the
+    /// exponents they give their keys.
     ///
     /// ```
     /// assert!(kobai::read("2*x^2 + x*y - 1").unwrap().is_canonical());
@@ -583,19 +593,31 @@ impl Expr {
                         !e.is_zero()
                             && !(integer && matches!(b.node(), Node::Product { .. } | Node::Pow(..)))
                             && sum_content(b, e).is_none()
-                            && !matches!((b.as_num(), e.as_num()), (Some(x), Some(y)) if !is_normal_radical(x, y))
+                            && !matches!((b.as_num(), e.as_num()), (Some(x), Some(y)) if numeric_power(x, y).is_some())
                     })
                     && factors.windows(2).all(|w| match w {
-                        [(a, _), (b, _)] => a < b,
+                        // A numeric base may carry a radical and another power.
+                        [(a, x), (b, y)] => {
+                            a < b
+                                || (a == b
+                                    && a.as_num().is_some_and(|q| !q.is_negative() && !q.is_zero())
+                                    && x < y
+                                    && [x, y].iter().filter(|e| e.as_num().is_some_and(|q| !q.is_integer())).count()
+                                        == 1)
+                        }
                         _ => true,
                     })
-                    && {
-                        let radicals: Vec<(Q, i64)> =
-                            factors.iter().filter_map(|(b, e)| merge_candidate(b, e)).collect();
-                        radicals.len() < 2 || merged_radicand(&radicals).is_none()
+                    && radicals_are_normal(factors)
+            }
+            Node::Pow(b, e) => {
+                !e.is_one()
+                    && !b.is_one()
+                    && (!e.is_zero() || b.is_zero())
+                    && match (b.as_num(), e.as_num()) {
+                        (Some(x), Some(y)) if is_radical(x, y) => radicals_are_normal(&[(b.clone(), e.clone())]),
+                        _ => true,
                     }
             }
-            Node::Pow(b, e) => !e.is_one() && !b.is_one() && (!e.is_zero() || b.is_zero()),
             Node::Call(..) => true,
         }
     }
@@ -874,6 +896,11 @@ impl Expr {
         if factors.len() == 1
             && let Some((b, e)) = factors.pop()
         {
+            // A product's numeric factor is already in normal form (and
+            // Expr::pow of a numeric radical builds a product).
+            if b.as_num().is_some() && e.as_num().is_some() {
+                return Expr::from_node(Node::Pow(b, e));
+            }
             return Expr::pow(&b, &e);
         }
         Expr::from_node(Node::Product { coeff: Q::one(), factors })
@@ -983,142 +1010,242 @@ fn sum_content(s: &Expr, k: &Expr) -> Option<(Q, Expr)> {
 }
 
 /// The largest radicand, in bits, that numeric radicals are normalized for
-/// (and the largest root).
+/// (and the largest root): a base with a larger numerator or denominator is
+/// kept whole, and a merged radical larger than this is left as one factor
+/// per prime.
 const RADICAL_BITS: u64 = 4096;
 
-/// Writes `b^e` (b > 0, e not an integer) as `coeff · radicand^(1/q)` with
-/// `radicand` a positive integer free of perfect q-th powers found by trial
-/// division: `8^(1/2)` is `2·2^(1/2)`, `3^(3/2)` is `3·3^(1/2)`, `2^(-1/2)`
-/// is `(1/2)·2^(1/2)`. `None` when `b^e` is not of that kind or too large.
-fn radical_parts(b: &Q, e: &Q) -> Option<(Q, Q, Q)> {
-    if !b.is_negative() && !b.is_zero() && !e.is_integer() {
-        let q = i64::try_from(e.denom()).ok()?;
-        let p = i64::try_from(e.numer()).ok()?;
-        let k = p.div_euclid(q);
-        let r = p.rem_euclid(q);
-        let n = Q::from(b.numer());
-        let d = Q::from(b.denom());
-        // The radicand below has about n.bits()·r + d.bits()·(q - r) bits.
-        let den_bits = if d.is_one() { 0 } else { b.denom().bits() };
-        let radicand_bits = b
-            .numer()
-            .bits()
-            .saturating_mul(r.unsigned_abs())
-            .saturating_add(den_bits.saturating_mul((q - r).unsigned_abs()));
-        if q.unsigned_abs() > RADICAL_BITS || radicand_bits > RADICAL_BITS || b.pow_would_exceed(k, FOLD_POWER_BITS) {
-            return None;
+/// The trial-division bound: primes below it are the "small" primes whose
+/// exponents a product collects one by one.
+const SMALL_PRIME_BOUND: u32 = 1000;
+
+/// The primes below [`SMALL_PRIME_BOUND`].
+fn small_primes() -> &'static [u32] {
+    static PRIMES: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    PRIMES.get_or_init(|| {
+        let mut primes: Vec<u32> = Vec::new();
+        for n in 2..SMALL_PRIME_BOUND {
+            if primes.iter().take_while(|&&p| p * p <= n).all(|&p| n % p != 0) {
+                primes.push(n);
+            }
         }
-        // b^(r/q) = (n^r · d^(q-r))^(1/q) / d
-        let radicand = n.pow(r)?.mul(&d.pow(q - r)?);
-        let (outside, inside) = extract_powers(&radicand.numer(), u32::try_from(q).ok()?);
-        let coeff = b.pow(k)?.mul(&Q::from(outside)).div(&d)?;
-        // The smallest root: 49^(1/10) is 7^(1/5), however it was built (for
-        // the primes below the trial-division bound, extract_powers already
-        // left no q-th power; this finds the perfect powers of the others).
-        let (inside, q) = smallest_root(Q::from(inside), q);
-        if q < 2 || inside.is_one() {
-            return None; // a rational power, handled by numeric_power
-        }
-        return Some((coeff, inside, Q::new(1, q)));
-    }
-    None
+        primes
+    })
 }
 
-/// `r^(1/q)` as `s^(1/m)` with `m` the smallest root: `r = s^(q/m)`, and
-/// `s` is no perfect p-th power for any prime p dividing `m`.
-fn smallest_root(mut r: Q, mut q: i64) -> (Q, i64) {
-    let mut p: i64 = 2;
-    let mut rest = q;
-    while p <= rest {
-        if rest % p == 0 {
-            while rest % p == 0 {
+/// True for a numeric radical: a positive base under a non-integer exponent.
+fn is_radical(b: &Q, e: &Q) -> bool {
+    !b.is_negative() && !b.is_zero() && !e.is_integer()
+}
+
+/// The keys a product collects the exponents of numeric radicals under:
+/// `b = Π key^m`, each key a prime below 1000, a positive integer whose
+/// prime factors are all above 1000 and that is no perfect power (a "rough"
+/// key, never merged with another), or, for a base whose numerator or
+/// denominator has more than [`RADICAL_BITS`] bits, the base itself. The
+/// keys depend on `b` alone, so the exponents a product collects under them
+/// do not depend on how it was grouped.
+fn radical_keys(b: &Q) -> Vec<(Q, i64)> {
+    let (n, d) = (b.numer(), b.denom());
+    if n.bits() > RADICAL_BITS || d.bits() > RADICAL_BITS {
+        return vec![(b.clone(), 1)];
+    }
+    let mut out = Vec::new();
+    integer_keys(n, 1, &mut out);
+    integer_keys(d, -1, &mut out);
+    out
+}
+
+/// The keys of a positive integer `n` (see [`radical_keys`]), their
+/// multiplicities times `sign`, appended to `out`.
+fn integer_keys(n: num_bigint::BigInt, sign: i64, out: &mut Vec<(Q, i64)>) {
+    use num_bigint::BigInt;
+    use num_traits::{One, ToPrimitive, Zero};
+    let mut rest = n;
+    if let Some(mut small) = rest.to_u64() {
+        for &p in small_primes() {
+            let p = u64::from(p);
+            if p.saturating_mul(p) > small {
+                break;
+            }
+            let mut m = 0i64;
+            while small % p == 0 {
+                small /= p;
+                m += 1;
+            }
+            if m > 0 {
+                out.push((Q::from(BigInt::from(p)), sign * m));
+            }
+        }
+        rest = BigInt::from(small);
+    } else {
+        for &p in small_primes() {
+            let big_p = BigInt::from(p);
+            if &big_p * &big_p > rest {
+                break;
+            }
+            let mut m = 0i64;
+            while (&rest % p).is_zero() {
                 rest /= p;
+                m += 1;
             }
-            while q % p == 0
-                && let Some(root) = u32::try_from(p).ok().and_then(|n| r.exact_root(n))
-            {
-                r = root;
-                q /= p;
+            if m > 0 {
+                out.push((Q::from(big_p), sign * m));
             }
         }
-        p += 1;
     }
-    (r, q)
+    if rest.is_one() || rest.is_zero() {
+        return;
+    }
+    // `rest` is a prime below the bound, or has only prime factors above it.
+    let mut k: i64 = 1;
+    if rest >= BigInt::from(SMALL_PRIME_BOUND) {
+        for &p in small_primes() {
+            // Every prime factor is at least 1009 > 2^9, so a p-th power has
+            // more than 9·p bits.
+            if u64::from(p).saturating_mul(9) >= rest.bits() {
+                break;
+            }
+            loop {
+                let root = rest.nth_root(p);
+                if num_traits::pow(root.clone(), p as usize) != rest {
+                    break;
+                }
+                rest = root;
+                k *= i64::from(p);
+            }
+        }
+    }
+    out.push((Q::from(rest), sign * k));
 }
 
-/// For a factor `b^e` in the normal form of [`radical_parts`] (a positive
-/// integer radicand `b` under a root `e = 1/q`), `(b, q)`: the factors a
-/// product merges into one radical.
-fn merge_candidate(b: &Expr, e: &Expr) -> Option<(Q, i64)> {
-    let (b, e) = (b.as_num()?, e.as_num()?);
-    if b.is_negative() || !b.is_integer() || e.numer() != num_bigint::BigInt::from(1) {
-        return None;
-    }
-    let q = i64::try_from(e.denom()).ok()?;
-    if q < 2 || q.unsigned_abs() > RADICAL_BITS || b.bits() > RADICAL_BITS {
-        return None;
-    }
-    Some((b.clone(), q))
+/// `(k, f)` with `v = k + f`, `k` an integer and `0 <= f < 1`; `k` is `None`
+/// when it does not fit in an `i64`.
+fn split_exponent(v: &Q) -> (Option<i64>, Q) {
+    let k = num_integer::Integer::div_floor(&v.numer(), &v.denom());
+    let f = v.sub(&Q::from(k.clone()));
+    (num_traits::ToPrimitive::to_i64(&k), f)
 }
 
-/// The radicand and root `(R, D)` with `Π b^(1/q) = R^(1/D)` for the
-/// radicals `(b, q)`, `D` the least common multiple of the roots: what a
-/// product merges its numeric radicals into. `None` when `R^(1/D)` would be
-/// too large to normalize (`R` or `D` more than [`RADICAL_BITS`]), in which
-/// case the radicals stay separate factors (sorted like any others).
-fn merged_radicand(radicals: &[(Q, i64)]) -> Option<(Q, i64)> {
+/// The normal form of a product's numeric radicals, given as the exponent
+/// `v` collected under each key of [`radical_keys`]: `(coefficient,
+/// factors)`. The integer part of `v` moves into the coefficient (unless
+/// that power is too large to compute, in which case `key^v` stays whole,
+/// or a rational power of a base kept whole folds); the fractional parts of
+/// the small primes merge into one `R^(1/D)`, `D` the least common multiple
+/// of their denominators, unless `R` or `D` would exceed [`RADICAL_BITS`],
+/// in which case each small prime stays a factor of its own; any other key
+/// keeps its fractional part `key^f` as a factor of its own (folded when a
+/// base kept whole is a perfect power). All of this depends only on the
+/// collected exponents, never on the order the factors came in.
+fn normal_radicals(radicals: Vec<(Q, Q)>) -> (Q, Vec<(Expr, Expr)>) {
+    let pair = |b: Q, e: Q| (Expr::num(b), Expr::num(e));
+    let mut coeff = Q::one();
+    let mut out: Vec<(Expr, Expr)> = Vec::new();
+    let mut merge: Vec<(Q, Q)> = Vec::new();
+    for (key, v) in radicals {
+        let (k, f) = split_exponent(&v);
+        if f.is_zero() {
+            match numeric_power(&key, &v) {
+                Some(q) => coeff = coeff.mul(&q),
+                None => out.push(pair(key, v)),
+            }
+            continue;
+        }
+        let Some(power) = k.filter(|&k| !key.pow_would_exceed(k, FOLD_POWER_BITS)).and_then(|k| key.pow(k)) else {
+            out.push(pair(key, v));
+            continue;
+        };
+        coeff = coeff.mul(&power);
+        let whole = key.numer().bits() > RADICAL_BITS || key.denom().bits() > RADICAL_BITS;
+        if whole {
+            match numeric_power(&key, &f) {
+                Some(q) => coeff = coeff.mul(&q),
+                None => out.push(pair(key, f)),
+            }
+        } else if key.is_integer() && key < Q::from(i64::from(SMALL_PRIME_BOUND)) {
+            merge.push((key, f));
+        } else {
+            out.push(pair(key, f));
+        }
+    }
+    match merged_radical(&merge) {
+        Some((r, d)) => out.push(pair(r, Q::new(1, d))),
+        _ => out.extend(merge.into_iter().map(|(p, f)| pair(p, f))),
+    }
+    (coeff, out)
+}
+
+/// `(R, D)` with `Π p^f = R^(1/D)` for small primes `p` under fractional
+/// exponents `f`, `D` the least common multiple of their denominators;
+/// `None` when there are none, or `D` or `R` would have more than
+/// [`RADICAL_BITS`] (bits).
+fn merged_radical(merge: &[(Q, Q)]) -> Option<(Q, i64)> {
+    if merge.is_empty() {
+        return None;
+    }
     let mut d: i64 = 1;
-    for (_, q) in radicals {
-        d = num_integer::Integer::lcm(&d, q);
+    for (_, f) in merge {
+        let q = i64::try_from(f.denom()).ok()?;
+        d = num_integer::Integer::lcm(&d, &q);
         if d.unsigned_abs() > RADICAL_BITS {
             return None;
         }
     }
-    // A bound on the bits of R, before computing it.
     let mut bits: u64 = 0;
-    for (b, q) in radicals {
-        bits = bits.saturating_add(b.bits().saturating_mul((d / q).unsigned_abs()));
+    let mut powers: Vec<(&Q, i64)> = Vec::with_capacity(merge.len());
+    for (p, f) in merge {
+        let m = f.mul(&Q::from(d)).to_i64()?;
+        bits = bits.saturating_add(m.unsigned_abs().saturating_mul(p.numer().bits()));
+        powers.push((p, m));
     }
     if bits > RADICAL_BITS {
         return None;
     }
     let mut r = Q::one();
-    for (b, q) in radicals {
-        r = r.mul(&b.pow(d / q)?);
+    for (p, m) in powers {
+        r = r.mul(&p.pow(m)?);
     }
     Some((r, d))
 }
 
-/// True when the factor `b^e` is already in the form [`radical_parts`] gives.
-fn is_normal_radical(b: &Q, e: &Q) -> bool {
-    if numeric_power(b, e).is_some() {
-        return false;
+/// The numeric radicals among `factors` (a product's), summed under their
+/// keys, with the factors they came from: what [`Expr::is_canonical`]
+/// compares with [`normal_radicals`].
+type RadicalSplit = (Vec<(Q, Q)>, Vec<(Expr, Expr)>);
+
+fn split_radicals(factors: &[(Expr, Expr)]) -> RadicalSplit {
+    let mut keyed: Vec<(Q, Q)> = Vec::new();
+    let mut radicals = Vec::new();
+    for (b, e) in factors {
+        match (b.as_num(), e.as_num()) {
+            (Some(bq), Some(eq)) if is_radical(bq, eq) => {
+                for (key, m) in radical_keys(bq) {
+                    let v = eq.mul(&Q::from(m));
+                    match keyed.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = slot.1.add(&v),
+                        None => keyed.push((key, v)),
+                    }
+                }
+                radicals.push((b.clone(), e.clone()));
+            }
+            _ => {}
+        }
     }
-    match radical_parts(b, e) {
-        Some((coeff, radicand, root)) => coeff.is_one() && radicand == *b && root == *e,
-        None => true,
-    }
+    (keyed, radicals)
 }
 
-/// Splits `n = outside^q · inside`, pulling out the q-th powers of the
-/// primes below a small bound.
-fn extract_powers(n: &num_bigint::BigInt, q: u32) -> (num_bigint::BigInt, num_bigint::BigInt) {
-    use num_bigint::BigInt;
-    let mut inside = n.clone();
-    let mut outside = BigInt::from(1);
-    let mut p: u32 = 2;
-    while p < 1000 {
-        let prime_power = num_traits::pow(BigInt::from(p), q as usize);
-        if prime_power > inside {
-            break;
-        }
-        while (&inside % &prime_power) == BigInt::from(0) {
-            inside /= &prime_power;
-            outside *= p;
-        }
-        p += if p == 2 { 1 } else { 2 };
+/// True when the numeric radicals among a product's `factors` are in the
+/// form [`normal_radicals`] gives (with nothing left for the coefficient).
+fn radicals_are_normal(factors: &[(Expr, Expr)]) -> bool {
+    let (keyed, mut radicals) = split_radicals(factors);
+    if keyed.iter().any(|(_, v)| v.is_integer()) {
+        return false;
     }
-    (outside, inside)
+    let (c, mut normal) = normal_radicals(keyed);
+    radicals.sort();
+    normal.sort();
+    c.is_one() && radicals == normal
 }
 
 /// Computes `b^e` for numbers when the result is rational and small enough.
@@ -1288,13 +1415,60 @@ struct ProductBuilder {
     coeff: Q,
     index: HashMap<Expr, usize>,
     factors: Vec<(Expr, Expr)>,
+    /// The exponents of numeric radicals, collected under the keys of
+    /// [`radical_keys`] (apart from `factors`: a radical never merges into
+    /// another power of the same base, `7^n·7^(1/5)` stays two factors).
+    radicals: Vec<(Q, Q)>,
+    radical_index: HashMap<Q, usize>,
     /// Arguments of `exp` factors, combined into one `exp(Σ)`.
     exp_args: Vec<Expr>,
 }
 
+/// For an integer power of an integer base too large to fold (`7911^15872`),
+/// moves the factors of the base out of the coefficient into the exponent,
+/// so that `7911^-15872/7911` and `1/(7911*7911^15872)` are the same
+/// `7911^-15873`: the coefficient is left with no factor of the base.
+fn absorb_base(base: &Expr, exp: Expr, coeff: &mut Q) -> Expr {
+    let (Some(b), Some(k)) = (base.as_num(), exp.as_num()) else { return exp };
+    if !b.is_integer() || !k.is_integer() || coeff.is_zero() {
+        return exp;
+    }
+    let b = b.numer();
+    if b <= num_bigint::BigInt::from(1) {
+        return exp;
+    }
+    // How often `b` divides `m`, and what is left.
+    let strip = |mut m: num_bigint::BigInt| -> (num_bigint::BigInt, i64) {
+        let mut times = 0;
+        loop {
+            let (q, r) = num_integer::Integer::div_rem(&m, &b);
+            if !num_traits::Zero::is_zero(&r) {
+                return (m, times);
+            }
+            m = q;
+            times += 1;
+        }
+    };
+    let (n, up) = strip(coeff.numer());
+    let (d, down) = strip(coeff.denom());
+    if up == 0 && down == 0 {
+        return exp;
+    }
+    let k = k.add(&Q::from(up - down));
+    *coeff = Q::from_big(num_rational::BigRational::new_raw(n, d));
+    Expr::num(k)
+}
+
 impl ProductBuilder {
     fn new() -> ProductBuilder {
-        ProductBuilder { coeff: Q::one(), index: HashMap::new(), factors: Vec::new(), exp_args: Vec::new() }
+        ProductBuilder {
+            coeff: Q::one(),
+            index: HashMap::new(),
+            factors: Vec::new(),
+            radicals: Vec::new(),
+            radical_index: HashMap::new(),
+            exp_args: Vec::new(),
+        }
     }
 
     /// Multiplies in `item^exp`, where `exp` is an integer whenever `item` is
@@ -1328,6 +1502,14 @@ impl ProductBuilder {
     }
 
     fn push_factor(&mut self, base: Expr, exp: Expr) {
+        // A numeric radical is collected under the keys of its base, so that
+        // equal primes combine whatever the grouping.
+        if let (Some(b), Some(e)) = (base.as_num(), exp.as_num())
+            && is_radical(b, e)
+        {
+            self.push_radical(b, e);
+            return;
+        }
         if let Node::Call(Func::Exp, a) = base.node() {
             self.exp_args.push(Expr::mul(a, &exp));
             return;
@@ -1341,6 +1523,30 @@ impl ProductBuilder {
             }
             None => base,
         };
+        self.push_slot(base, exp);
+    }
+
+    /// Multiplies in the numeric radical `b^e` (see [`is_radical`]).
+    fn push_radical(&mut self, b: &Q, e: &Q) {
+        for (key, m) in radical_keys(b) {
+            let v = e.mul(&Q::from(m));
+            self.push_radical_key(key, v);
+        }
+    }
+
+    /// Multiplies in `key^v` for a key of [`radical_keys`].
+    fn push_radical_key(&mut self, key: Q, v: Q) {
+        match self.radical_index.get(&key).and_then(|&i| self.radicals.get_mut(i)) {
+            Some(slot) => slot.1 = slot.1.add(&v),
+            None => {
+                self.radical_index.insert(key.clone(), self.radicals.len());
+                self.radicals.push((key, v));
+            }
+        }
+    }
+
+    /// Multiplies in `base^exp` under the slot of `base`.
+    fn push_slot(&mut self, base: Expr, exp: Expr) {
         match find_slot(&mut self.index, &self.factors, &base) {
             Some(i) => {
                 if let Some(slot) = self.factors.get_mut(i) {
@@ -1371,7 +1577,16 @@ impl ProductBuilder {
         }
         let mut factors = Vec::with_capacity(self.factors.len());
         let mut respill = Vec::new();
-        for (b, e) in self.factors {
+        let ordinary = std::mem::take(&mut self.factors);
+        for (b, e) in ordinary {
+            // Exponents that cancelled to a fraction (7^(n + 1/5)·7^-n) leave
+            // a numeric radical.
+            if let (Some(bq), Some(eq)) = (b.as_num(), e.as_num())
+                && is_radical(bq, eq)
+            {
+                self.push_radical(bq, eq);
+                continue;
+            }
             let integer = e.as_num().is_some_and(Q::is_integer);
             // Merged exponents can turn (x*y)^(1/2)·(x*y)^(1/2) into (x*y)^1,
             // which must be flattened again; likewise a sum that is not primitive.
@@ -1397,7 +1612,10 @@ impl ProductBuilder {
                 let p = Expr::pow(&b, &e);
                 match p.node() {
                     Node::Num(q) => self.coeff = self.coeff.mul(q),
-                    Node::Pow(pb, pe) if *pb == b && *pe == e => factors.push((b, e)),
+                    Node::Pow(pb, pe) if *pb == b && *pe == e => {
+                        let e = absorb_base(&b, e, &mut self.coeff);
+                        factors.push((b, e));
+                    }
                     _ => respill.push(p),
                 }
                 continue;
@@ -1411,17 +1629,29 @@ impl ProductBuilder {
             return Expr::zero();
         }
         if !respill.is_empty() {
-            let rest = ProductBuilder { factors, ..ProductBuilder::new() };
             let mut again = ProductBuilder::new();
             again.coeff = self.coeff;
-            again.push(&rest.build(), &Expr::one());
+            for (b, e) in factors {
+                again.push_factor(b, e);
+            }
+            for (key, v) in self.radicals {
+                again.push_radical_key(key, v);
+            }
             for item in respill {
                 again.push(&item, &Expr::one());
             }
             return again.build();
         }
-        merge_radicals(&mut self.coeff, &mut factors);
-        factors.sort_by(|a, b| a.0.cmp(&b.0));
+        if !self.radicals.is_empty() {
+            let (c, normal) = normal_radicals(self.radicals);
+            self.coeff = self.coeff.mul(&c);
+            factors.extend(normal);
+            if self.coeff.is_zero() {
+                return Expr::zero();
+            }
+        }
+        // A radical and another power of the same base are ordered by exponent.
+        factors.sort();
         if factors.is_empty() {
             return Expr::num(self.coeff);
         }
@@ -1439,29 +1669,6 @@ impl ProductBuilder {
         }
         Expr::from_node(Node::Product { coeff: self.coeff, factors })
     }
-}
-
-/// Merges the numeric radicals among `factors` (see [`merge_candidate`])
-/// into one, `R^(1/D)` in the normal form of [`radical_parts`], its rational
-/// part moved into `coeff`: `7^(1/5)·49^(1/5)` is `343^(1/5)`, `2^(1/2)·3^(1/3)`
-/// is `72^(1/6)`, `2^(1/2)·8^(1/2)` is 4. Nothing changes when
-/// [`merged_radicand`] finds the result too large.
-fn merge_radicals(coeff: &mut Q, factors: &mut Vec<(Expr, Expr)>) {
-    let radicals: Vec<(Q, i64)> = factors.iter().filter_map(|(b, e)| merge_candidate(b, e)).collect();
-    if radicals.len() < 2 {
-        return;
-    }
-    let Some((r, d)) = merged_radicand(&radicals) else { return };
-    let merged = Expr::pow(&Expr::num(r), &Expr::num(Q::new(1, d)));
-    let (c, factor) = match merged.node() {
-        Node::Num(q) => (q.clone(), None),
-        Node::Pow(..) => (Q::one(), Some(merged.as_factor())),
-        Node::Product { coeff: c, factors: f } if f.len() == 1 => (c.clone(), f.first().cloned()),
-        _ => return,
-    };
-    factors.retain(|(b, e)| merge_candidate(b, e).is_none());
-    *coeff = coeff.mul(&c);
-    factors.extend(factor);
 }
 
 fn kind_rank(n: &Node) -> u8 {

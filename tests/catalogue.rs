@@ -570,6 +570,20 @@ fn fuzz_findings() {
         // minutes (check target): integer powers past 65,536 bits are not
         // evaluated.
         case(&["check", " d/xlvj1^0n2600os^5=6dD3/4j1^0n2-n2-08^188^81781"], 1, "undecided").within(FAST),
+        // A power too large to fold beside a coefficient with the same base
+        // had two forms, 7911^-15872/7911 and 7911^-15873 (roundtrip and
+        // diff targets): the coefficient's factors of the base move into
+        // the exponent.
+        expand("11/7911^1/7911^15872/ 1 t2^02 x", 0, "11*t2^2*x/7911^15873").exactly(),
+        expand("x/(7911*7911^15872)", 0, "x/7911^15873").exactly(),
+        case(
+            &["diff", "x^ 1e3 8 e0^2iota/3^2 8 e0^2iota/3^2^+89", "--wrt", "x"],
+            0,
+            "64000*e0^4*iota^2*x^999/3^618970019642690137449562114",
+        ),
+        // Radicals of large primes and of powers of the same base (parse target).
+        expand("sqrt(7951)*sqrt(775711)*sqrt(7951)", 0, "7951*sqrt(775711)").exactly(),
+        expand("7^n*7^(1/5)*7^(1/5)", 0, "7^n*49^(1/5)").exactly(),
         // The fifth power of a fifth root of a sum was left as the sum
         // times the rest, so expanding twice changed it (expand target).
         expand("(y - v*(a + b)^(1/5))^5", 0, "- a*v^5 - b*v^5").within(FAST),

@@ -637,6 +637,54 @@ fn products_of_numeric_radicals_read_back_from_their_parenthesized_reading() {
 }
 
 #[test]
+fn numeric_radicals_in_any_grouping_read_back_from_their_parenthesized_reading() {
+    // Found by the parse fuzz target: equal bases, bases with a prime factor
+    // above the trial-division bound (7951, 3853), symbolic powers of a
+    // numeric base (`7^n4*7^(1/5)*7^(1/5)`) and rational bases gave two
+    // forms in two association orders.
+    let cases = [
+        "5+7111^-.17 1706^-.57/15/7706^-.1/77171706^-.957/171*1707^-.57/1c5",
+        "5+7111^5+111^5+7111^-.6/170^-.50/17111^-.6/170^-.5091",
+        "55⋅D^-98 4^-5^-11181fE88 4^-5^-1f58 559E8 54^-6^-1f 54^-6^-1f55",
+        "5+751A444.5/711^-.5/711^-.2/5/711^71571x04.5/715/716-1",
+        "5fffffffffff2-z^_1 +751711^-.57/711^-.5/711^-.114/5718558^-.5z^_",
+        "5+751E4/45457.1/511^-.5/35755^-.5/35755^4.5/715/711^-.5/716-1",
+        "5+791^4.6/7.715/791^4.6/7.5/7151^-.274-5",
+        "0a^60E30-e 7^.20 7^.20a^30E30D2E 7^a^30E30D2E 7^.4z",
+        "e12M0Z6.7^.68^2z0 2E4^.6hx 2E4^.3hhxey.6 6",
+        "5+7111N-.085853^-.12/15/7I06^-.1/77171706^-.95/711177706^-.5A/1c5",
+        "x220R3EvvvvE0D3E 7^.20a^300V30DEvvvvE D3E 7^.2Aa^30E30D2E 7^n4",
+        "55⋅D^-98 9^-5^-1D^-98 3^-5^-1f55595⋅D^-98 9^-5^6666.68-1f5",
+        "5+7-1A444/1/.55/7951^-.5/775711^-.5/7951^-.5/71x04.504^-.5/71v-1",
+        "5+7111^-.5/7706^-.5/7706^-.1/-.1/77171706^-.57/1 7135853^-.57/1",
+        "2^666.7D0E 1E7^.099R6.66676 1E7^.099oo66J6 ",
+        "5^-.7/7171^-.2/79999^.320R450-7/79929691",
+        "5+754.4/715/582^-.7/7151^-.5/82^-.7/7151^-.5/7-1",
+        "5+751A444.5/71.5/7155/711^-.7/715/711^711^-.5/7157/711^-.5/71111",
+        "e^\n7^1575/712^11-57/5.75/710^-.5/715^-.4/710^-5^-6-10^Ы--10θ-59",
+        "x220REvvv03vD3E 7^.20a^3vE0D3E 6vvE0vD3E 7^.20a^30E30D2E8.7 7^E2",
+    ];
+    let failures = failing_cases(&cases, |text| {
+        let e = read(text).map_err(|err| err.to_string())?;
+        let reading = kobai::parse(text).map_err(|err| err.to_string())?.to_string();
+        match read(&reading) {
+            Ok(back) if back == e && is_canonical_deep(&e) => Ok(()),
+            back => {
+                let message = format!("{e} reads as {reading:?}, which lowers to {back:?}");
+                Err(message.chars().take(600).collect())
+            }
+        }
+    });
+    assert!(failures.is_empty(), "{failures:#?}");
+    // Found by the expand fuzz target: a power of 2 of 173 bits under
+    // exponent -3/500 was reduced in one grouping and not in another.
+    let e = read("((s^w5*x1)*M\nHy1\n\n26/2^.346/2^\n\n5^x8a)^3").unwrap();
+    let x = expand(&e, &limits()).unwrap();
+    assert!(is_canonical_deep(&x), "{x:?}");
+    assert_eq!(read(&text(&x)).ok(), Some(x.clone()), "{x}");
+}
+
+#[test]
 fn numeric_radicals_print_in_their_one_form() {
     let cases = [
         ("sqrt(2)", "sqrt(2)"),
@@ -652,6 +700,18 @@ fn numeric_radicals_print_in_their_one_form() {
         ("5^0.9*5^0.9*5^0.9", "25*78125^(1/10)"),
         ("(-2)^(1/3)*x*(-2)^(1/3)", "(-2)^(2/3)*x"),
         ("(-8)^(1/3)*sqrt(2)", "-2*sqrt(2)"),
+        // Equal bases combine before anything merges; a radical stays apart
+        // from another power of its base; a prime factor above 1000 keeps a
+        // radical of its own.
+        ("7^n*7^(1/5)*7^(1/5)", "7^n*49^(1/5)"),
+        ("7^(1/5)*7^n", "7^(1/5)*7^n"),
+        ("sqrt(7951)*sqrt(775711)*sqrt(7951)", "7951*sqrt(775711)"),
+        ("sqrt(2)*sqrt(1009)", "sqrt(2)*sqrt(1009)"),
+        ("sqrt(2018)", "sqrt(2)*sqrt(1009)"),
+        ("1018081^(1/4)", "sqrt(1009)"),
+        ("7951^(3/2)", "7951*sqrt(7951)"),
+        ("0.504^(-0.5)", "5*sqrt(35)/21"),
+        ("2E4^0.6*2E4^0.3", "2000*500000^(1/10)"),
     ];
     let failures = failing_cases(&cases, |(input, want)| {
         let e = read(input).map_err(|err| err.to_string())?;
@@ -662,30 +722,48 @@ fn numeric_radicals_print_in_their_one_form() {
 }
 
 /// A factor of a product of numeric radicals: `b^(p/q)` (a negative base
-/// only under an odd root, where it is real), a rational coefficient, or `x`.
+/// only under an odd root, where it is real), a rational coefficient, `x`,
+/// or `b^n` (a symbolic power of a numeric base).
 #[derive(Clone, Debug)]
 enum RadicalFactor {
-    Radical(i64, i64, i64),
+    Radical(Q, i64, i64),
     Coeff(i64, i64),
     X,
+    SymPow(Q),
+}
+
+/// Bases of numeric radicals: small integers, a few bases repeated often
+/// (so that equal bases combine), bases with a prime factor above the
+/// trial-division bound (1009, 7951) or a square of one, and rationals.
+fn radical_base() -> impl Strategy<Value = Q> {
+    prop_oneof![
+        4 => (1i64..=50).prop_map(Q::from),
+        2 => prop::sample::select(vec![2i64, 7, 12, 1009, 7951]).prop_map(Q::from),
+        2 => prop::sample::select(vec![1009i64, 2018, 3027, 7951, 15902, 1009 * 1009, 1009 * 7951, 8 * 7951, 775_711])
+            .prop_map(Q::from),
+        2 => (1i64..=12, 1i64..=12).prop_map(|(n, d)| Q::new(n, d)),
+        1 => prop::sample::select(vec![(1009i64, 2i64), (3, 7951), (504, 1000), (7951, 1009)]).prop_map(|(n, d)| Q::new(n, d)),
+    ]
 }
 
 fn radical_factor() -> impl Strategy<Value = RadicalFactor> {
     prop_oneof![
-        8 => (1i64..=50, -6i64..=6, 1i64..=6).prop_map(|(b, p, q)| RadicalFactor::Radical(b, p, q)),
+        8 => (radical_base(), -6i64..=6, 1i64..=6).prop_map(|(b, p, q)| RadicalFactor::Radical(b, p, q)),
         1 => (1i64..=50, prop::sample::select(vec![-6i64, -4, -2, -1, 1, 2, 4, 6]), prop::sample::select(vec![1i64, 3, 5]))
-            .prop_map(|(b, p, q)| RadicalFactor::Radical(-b, p, q)),
+            .prop_map(|(b, p, q)| RadicalFactor::Radical(Q::from(-b), p, q)),
         1 => (-6i64..=6, 1i64..=6).prop_filter("nonzero", |(n, _)| *n != 0).prop_map(|(n, d)| RadicalFactor::Coeff(n, d)),
         1 => Just(RadicalFactor::X),
+        1 => prop::sample::select(vec![2i64, 6, 7, 12, 1009]).prop_map(|b| RadicalFactor::SymPow(Q::from(b))),
     ]
 }
 
 impl RadicalFactor {
     fn expr(&self) -> Expr {
         match self {
-            RadicalFactor::Radical(b, p, q) => Expr::pow(&Expr::int(*b), &Expr::num(Q::new(*p, *q))),
+            RadicalFactor::Radical(b, p, q) => Expr::pow(&Expr::num(b.clone()), &Expr::num(Q::new(*p, *q))),
             RadicalFactor::Coeff(n, d) => Expr::num(Q::new(*n, *d)),
             RadicalFactor::X => Expr::symbol("x"),
+            RadicalFactor::SymPow(b) => Expr::pow(&Expr::num(b.clone()), &Expr::symbol("n")),
         }
     }
 }
@@ -721,8 +799,8 @@ proptest! {
         prop_assert_eq!(&grouped, &reference, "{:?} grouped {:?}", factors, picks);
         let left = items.iter().fold(Expr::one(), |acc, f| Expr::mul(&acc, f));
         prop_assert_eq!(&left, &reference, "{:?} from the left", factors);
-        // The value: e^D is the rational Π b^(p·D/q) (times x^D), D the
-        // least common multiple of the roots.
+        // The value (with n = 2): e^D is the rational Π b^(p·D/q) (times
+        // x^D), D the least common multiple of the roots.
         let d = factors.iter().fold(1i64, |d, f| match f {
             RadicalFactor::Radical(_, _, q) => num_integer::Integer::lcm(&d, q),
             _ => d,
@@ -731,13 +809,15 @@ proptest! {
         let mut xs = 0i64;
         for f in &factors {
             match f {
-                RadicalFactor::Radical(b, p, q) => value = value.mul(&Q::from(*b).pow(p * (d / q)).unwrap_or_else(Q::zero)),
+                RadicalFactor::Radical(b, p, q) => value = value.mul(&b.pow(p * (d / q)).unwrap_or_else(Q::zero)),
                 RadicalFactor::Coeff(n, m) => value = value.mul(&Q::new(*n, *m).pow(d).unwrap_or_else(Q::zero)),
                 RadicalFactor::X => xs += d,
+                RadicalFactor::SymPow(b) => value = value.mul(&b.pow(2 * d).unwrap_or_else(Q::zero)),
             }
         }
         let want = Expr::mul(&Expr::num(value), &Expr::pow(&Expr::symbol("x"), &Expr::int(xs)));
-        prop_assert_eq!(Expr::pow(&reference, &Expr::int(d)), want, "{:?} = {} to the {}", factors, reference, d);
+        let at_two = subs(&reference, &[(Symbol::new("n"), Expr::int(2))]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(Expr::pow(&at_two, &Expr::int(d)), want, "{:?} = {} to the {}", factors, reference, d);
         // And the printed form reads back as the same expression.
         let printed = kobai::text(&reference);
         prop_assert_eq!(read(&printed).ok(), Some(reference.clone()), "{:?} prints as {:?}", factors, printed);

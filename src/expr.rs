@@ -160,9 +160,11 @@ pub enum Node {
 }
 
 /// The largest number of bits a numeric power is computed to by the
-/// constructors; larger powers (`10^10^10`) stay unevaluated, and `eval`
-/// refuses them with a limit error.
-pub const FOLD_POWER_BITS: u64 = 100_000;
+/// constructors, the default of [`Limits::max_number_bits`]; larger powers
+/// (`10^10^10`) stay unevaluated, and the reader and `eval` refuse them.
+///
+/// [`Limits::max_number_bits`]: crate::Limits::max_number_bits
+pub const FOLD_POWER_BITS: u64 = 1_000_000;
 
 /// A fast multiplicative hasher (the Fx hash of rustc), for the hashes an
 /// `Expr` caches and for maps keyed by machine words. Its values are the same
@@ -674,6 +676,27 @@ impl Expr {
 
     /// The size in bits of the largest number in the expression (numerator
     /// plus denominator, see [`Q::bits`]), exponents included.
+    /// An estimate of the size in bits of the largest power of a number,
+    /// other than a radical, in `self` (`5^3221125`: about 9.7 million); 0 when there is
+    /// none. Those above [`FOLD_POWER_BITS`] were too large to compute.
+    pub(crate) fn largest_unevaluated_power_bits(&self) -> u64 {
+        match self.node() {
+            Node::Num(_) | Node::Sym(_) => 0,
+            Node::Sum { terms, .. } => terms.iter().map(|(t, _)| t.largest_unevaluated_power_bits()).max().unwrap_or(0),
+            Node::Product { factors, .. } => factors
+                .iter()
+                .map(|(b, x)| {
+                    power_bits(b, x).max(b.largest_unevaluated_power_bits()).max(x.largest_unevaluated_power_bits())
+                })
+                .max()
+                .unwrap_or(0),
+            Node::Pow(b, x) => {
+                power_bits(b, x).max(b.largest_unevaluated_power_bits()).max(x.largest_unevaluated_power_bits())
+            }
+            Node::Call(_, a) => a.largest_unevaluated_power_bits(),
+        }
+    }
+
     pub(crate) fn largest_number_bits(&self) -> u64 {
         match self.node() {
             Node::Num(q) => q.bits(),
@@ -683,9 +706,9 @@ impl Expr {
             }
             Node::Product { coeff, factors } => factors
                 .iter()
-                .map(|(b, x)| b.largest_number_bits().max(x.largest_number_bits()))
+                .map(|(b, x)| power_bits(b, x).max(b.largest_number_bits()).max(x.largest_number_bits()))
                 .fold(coeff.bits(), u64::max),
-            Node::Pow(b, x) => b.largest_number_bits().max(x.largest_number_bits()),
+            Node::Pow(b, x) => power_bits(b, x).max(b.largest_number_bits()).max(x.largest_number_bits()),
             Node::Call(_, a) => a.largest_number_bits(),
         }
     }
@@ -1424,12 +1447,36 @@ struct ProductBuilder {
     exp_args: Vec<Expr>,
 }
 
+/// The size of the number `b^x` stands for, when both are numbers and the
+/// power was too large to compute (`5^3221125`: about 7.5 million bits);
+/// 0 otherwise. Bases 0 and ±1 have powers of no size.
+fn power_bits(b: &Expr, x: &Expr) -> u64 {
+    let (Some(b), Some(x)) = (b.as_num(), x.as_num()) else { return 0 };
+    if b.is_zero() || b.abs().is_one() {
+        return 0;
+    }
+    let bits = b.bits().saturating_sub(1).max(1);
+    let x = x.abs();
+    let whole = num_traits::ToPrimitive::to_u64(&(x.numer() / x.denom())).unwrap_or(u64::MAX);
+    bits.saturating_mul(whole)
+}
+
 /// For an integer power of an integer base too large to fold (`7911^15872`),
 /// moves the factors of the base out of the coefficient into the exponent,
 /// so that `7911^-15872/7911` and `1/(7911*7911^15872)` are the same
 /// `7911^-15873`: the coefficient is left with no factor of the base.
+///
+/// The same holds for an exponent whose constant part is that large
+/// (`3^(θ + 9333333333)`): the constant takes the factors.
 fn absorb_base(base: &Expr, exp: Expr, coeff: &mut Q) -> Expr {
-    let (Some(b), Some(k)) = (base.as_num(), exp.as_num()) else { return exp };
+    let Some(b) = base.as_num() else { return exp };
+    let k = match exp.node() {
+        Node::Num(k) => k.clone(),
+        Node::Sum { constant, .. } if power_bits(base, &Expr::num(constant.clone())) > FOLD_POWER_BITS => {
+            constant.clone()
+        }
+        _ => return exp,
+    };
     if !b.is_integer() || !k.is_integer() || coeff.is_zero() {
         return exp;
     }
@@ -1454,9 +1501,8 @@ fn absorb_base(base: &Expr, exp: Expr, coeff: &mut Q) -> Expr {
     if up == 0 && down == 0 {
         return exp;
     }
-    let k = k.add(&Q::from(up - down));
     *coeff = Q::from_big(num_rational::BigRational::new_raw(n, d));
-    Expr::num(k)
+    Expr::add(&exp, &Expr::int(up - down))
 }
 
 impl ProductBuilder {

@@ -536,7 +536,7 @@ fn fuzz_findings() {
         expand("1234567890123456789 + 1", 0, "1234567890123456790").exactly(),
         expand("0.1234567890123456789", 0, "1234567890123456789/10000000000000000000"),
         // A limit error quoted a 1,400-digit number (expand target).
-        case(&["eval", "(2^300)^(2^40)"], 2, "(a number of 302 bits)"),
+        case(&["eval", "(2^300)^(2^40)"], 2, "(a number of 330952999960576 bits)"),
         // Lowering folded 888^-8888 (87,000 bits) whatever the limit, and a
         // fourth derivative then multiplied such numbers for seconds (diff
         // target): numbers are checked where they enter, and after each order.
@@ -570,17 +570,28 @@ fn fuzz_findings() {
         // minutes (check target): integer powers past 65,536 bits are not
         // evaluated.
         case(&["check", " d/xlvj1^0n2600os^5=6dD3/4j1^0n2-n2-08^188^81781"], 1, "undecided").within(FAST),
-        // A power too large to fold beside a coefficient with the same base
-        // had two forms, 7911^-15872/7911 and 7911^-15873 (roundtrip and
-        // diff targets): the coefficient's factors of the base move into
-        // the exponent.
-        expand("11/7911^1/7911^15872/ 1 t2^02 x", 0, "11*t2^2*x/7911^15873").exactly(),
-        expand("x/(7911*7911^15872)", 0, "x/7911^15873").exactly(),
+        // A power too large to compute, kept unevaluated, had several forms
+        // beside other numbers: 7911^-15872/7911 against 7911^-15873, and
+        // 200*8^65055 against 25*8^65056 (roundtrip, parse and diff
+        // targets). Powers are computed up to 1,000,000 bits, the default
+        // number limit, and larger ones are refused where they are read.
+        expand("11/7911^1/7911^15872/ 1 t2^02 x", 0, "11*t2^2*x/").within(FAST),
+        expand("x/(7911*7911^15872) - x/7911^15873", 0, "0").exactly().within(FAST),
+        expand("x/(7911*7911^158720)", 2, "size of a number exceeds the limit"),
         case(
-            &["diff", "x^ 1e3 8 e0^2iota/3^2 8 e0^2iota/3^2^+89", "--wrt", "x"],
-            0,
-            "64000*e0^4*iota^2*x^999/3^618970019642690137449562114",
+            &["expand", "x/(7911*7911^158720)", "--max-number-bits", "4000000"],
+            2,
+            "kobai computes powers of numbers exactly up to 1000000 bits",
         ),
+        expand("200*8^650550 + x", 2, "size of a number exceeds the limit"),
+        expand("5^3221125 *5^32251", 2, "size of a number exceeds the limit"),
+        case(&["diff", "x^ 1e3 8 e0^2iota/3^2 8 e0^2iota/3^2^+89", "--wrt", "x"], 2, "more than 2^64 bits"),
+        // ... and the constant part of such an exponent takes them too (parse target).
+        expand("3.33 3^9333333333 3^θ94t333167", 0, "37*3^(θ94t333167 + 9333333335)/100").exactly(),
+        expand("((3.33*(3^9333333333))*(3^θ94t333167))", 0, "37*3^(θ94t333167 + 9333333335)/100").exactly(),
+        expand("4*2^x", 0, "4*2^x").exactly(),
+        // Powers of numbers up to 1,000,000 bits are computed.
+        expand("3^50000 - 3^50000 + x", 0, "x").exactly(),
         // Radicals of large primes and of powers of the same base (parse target).
         expand("sqrt(7951)*sqrt(775711)*sqrt(7951)", 0, "7951*sqrt(775711)").exactly(),
         expand("7^n*7^(1/5)*7^(1/5)", 0, "7^n*49^(1/5)").exactly(),

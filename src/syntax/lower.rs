@@ -81,8 +81,25 @@ pub(crate) fn check_number_bits(e: &Expr, limits: &Limits) -> Result<()> {
         return Err(Error::Limit {
             what: "size of a number",
             limit: limits.max_number_bits,
-            reached: format!("a number of {bits} bits"),
+            reached: if bits == u64::MAX {
+                "a number of more than 2^64 bits".to_string()
+            } else {
+                format!("a number of {bits} bits")
+            },
             flag: "--max-number-bits",
+        });
+    }
+    // A power of a number too large to compute is kept as a power, and such
+    // powers have no single canonical form beside other numbers
+    // (7911^-15872/7911 against 7911^-15873): they are refused.
+    let unevaluated = e.largest_unevaluated_power_bits();
+    if unevaluated > crate::expr::FOLD_POWER_BITS {
+        return Err(Error::Unsupported {
+            reason: format!(
+                "a power of a number of about {unevaluated} bits: kobai computes powers of numbers exactly up \
+                 to {} bits",
+                crate::expr::FOLD_POWER_BITS
+            ),
         });
     }
     Ok(())

@@ -160,11 +160,11 @@ pub enum Node {
 }
 
 /// The largest number of bits a numeric power is computed to by the
-/// constructors, the default of [`Limits::max_number_bits`]; larger powers
-/// (`10^10^10`) stay unevaluated, and the reader and `eval` refuse them.
-///
-/// [`Limits::max_number_bits`]: crate::Limits::max_number_bits
-pub const FOLD_POWER_BITS: u64 = 1_000_000;
+/// constructors; larger powers (`10^10^10`) stay unevaluated, and the
+/// reader and `eval` refuse them. Computing up to the default
+/// `--max-number-bits` instead would let one input spend seconds on
+/// million-bit arithmetic.
+pub const FOLD_POWER_BITS: u64 = 100_000;
 
 /// A fast multiplicative hasher (the Fx hash of rustc), for the hashes an
 /// `Expr` caches and for maps keyed by machine words. Its values are the same

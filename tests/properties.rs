@@ -623,8 +623,16 @@ fn products_of_numeric_radicals_read_back_from_their_parenthesized_reading() {
         "5^0.9*5^0.9*5^0.9",
     ];
     let failures = failing_cases(&cases, |text| {
-        let e = read(text).map_err(|err| err.to_string())?;
         let reading = kobai::parse(text).map_err(|err| err.to_string())?.to_string();
+        // A power of a number too large to compute (711^71571) is refused
+        // by the reader, in either grouping.
+        let e = match read(text) {
+            Ok(e) => e,
+            Err(err) if read(&reading).is_err() && err.to_string().contains("kobai computes powers of numbers") => {
+                return Ok(());
+            }
+            Err(err) => return Err(err.to_string()),
+        };
         match read(&reading) {
             Ok(back) if back == e && is_canonical_deep(&e) => Ok(()),
             back => {
@@ -665,8 +673,16 @@ fn numeric_radicals_in_any_grouping_read_back_from_their_parenthesized_reading()
         "x220REvvv03vD3E 7^.20a^3vE0D3E 6vvE0vD3E 7^.20a^30E30D2E8.7 7^E2",
     ];
     let failures = failing_cases(&cases, |text| {
-        let e = read(text).map_err(|err| err.to_string())?;
         let reading = kobai::parse(text).map_err(|err| err.to_string())?.to_string();
+        // A power of a number too large to compute (711^71571) is refused
+        // by the reader, in either grouping.
+        let e = match read(text) {
+            Ok(e) => e,
+            Err(err) if read(&reading).is_err() && err.to_string().contains("kobai computes powers of numbers") => {
+                return Ok(());
+            }
+            Err(err) => return Err(err.to_string()),
+        };
         match read(&reading) {
             Ok(back) if back == e && is_canonical_deep(&e) => Ok(()),
             back => {

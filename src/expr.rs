@@ -1827,21 +1827,28 @@ pub fn term_order(a: &Expr, b: &Expr) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
-    degree(b).cmp(&degree(a)).then_with(|| {
-        let fa = factor_list(a);
-        let fb = factor_list(b);
-        for ((ba, ea), (bb, eb)) in fa.iter().zip(fb.iter()) {
-            let by_base = ba.cmp(bb);
-            if by_base != Ordering::Equal {
-                return by_base;
-            }
-            let by_exp = exponent_cmp(eb, ea);
-            if by_exp != Ordering::Equal {
-                return by_exp;
-            }
+    degree(b).cmp(&degree(a)).then_with(|| factors_cmp(&factor_list(a), &factor_list(b)).then_with(|| a.cmp(b)))
+}
+
+/// The tie-break of [`term_order`] between two terms of equal degree, by
+/// their factor lists: bases in order, higher exponents first, then the
+/// longer list first.
+fn factors_cmp(fa: &[(Expr, Expr)], fb: &[(Expr, Expr)]) -> Ordering {
+    for ((ba, ea), (bb, eb)) in fa.iter().zip(fb.iter()) {
+        // Shared factors are the same allocation: equal at a glance.
+        if Arc::ptr_eq(&ba.0, &bb.0) && Arc::ptr_eq(&ea.0, &eb.0) {
+            continue;
         }
-        fb.len().cmp(&fa.len()).then_with(|| a.cmp(b))
-    })
+        let by_base = ba.cmp(bb);
+        if by_base != Ordering::Equal {
+            return by_base;
+        }
+        let by_exp = exponent_cmp(eb, ea);
+        if by_exp != Ordering::Equal {
+            return by_exp;
+        }
+    }
+    fb.len().cmp(&fa.len())
 }
 
 /// A term's degree and factor list, for sorting.
@@ -1909,23 +1916,7 @@ fn sort_terms_in_runs(terms: &mut Vec<(Expr, Q)>, in_runs: bool) {
         if Arc::ptr_eq(&a.0, &b.0) {
             return Ordering::Equal;
         }
-        db.cmp(da).then_with(|| {
-            for ((ba, ea), (bb, eb)) in fa.iter().zip(fb.iter()) {
-                // Shared factors are the same allocation: equal at a glance.
-                if Arc::ptr_eq(&ba.0, &bb.0) && Arc::ptr_eq(&ea.0, &eb.0) {
-                    continue;
-                }
-                let by_base = ba.cmp(bb);
-                if by_base != Ordering::Equal {
-                    return by_base;
-                }
-                let by_exp = exponent_cmp(eb, ea);
-                if by_exp != Ordering::Equal {
-                    return by_exp;
-                }
-            }
-            fb.len().cmp(&fa.len()).then_with(|| a.cmp(b))
-        })
+        db.cmp(da).then_with(|| factors_cmp(fa, fb).then_with(|| a.cmp(b)))
     };
     // Terms often come in order, or in reverse order (a product rule's
     // terms do): a pass finds out, and stops at the first pair out of order.
